@@ -1,0 +1,82 @@
+"""What a migration is, and what it is given while it runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from autofix.document import Document, Path, format_path
+
+PRIORITIES = ("p0", "p1", "p2")
+SAFETIES = ("safe", "unsafe", "report")
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One fix, defined by a module in migrations/ (see migrations/README.md)."""
+
+    id: str
+    slug: str
+    priority: str
+    safety: str
+    title: str
+    doc: str
+    fix: Callable[[Context], None]
+    module: ModuleType | None = None
+
+    @property
+    def order(self) -> tuple[str, int, str]:
+        prefix = self.id.rstrip("0123456789")
+        number = self.id[len(prefix) :]
+        return (prefix, int(number) if number else 0, self.id)
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.slug}"
+
+
+@dataclass
+class Finding:
+    """Something the user should know or do: shown in every output mode, never changes the file."""
+
+    migration: str
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    manual: str | None = None  # the exact manual step, when there is one
+    kind: str = "info"  # info | warning | unsafe (a fix hidden without --unsafe-fixes) | refused
+
+    @property
+    def where(self) -> str:
+        return format_path(self.path) if self.path is not None else ""
+
+
+@dataclass
+class Context:
+    """Handed to a migration's `fix`: the document plus ways to report."""
+
+    doc: Document
+    migration: Migration
+    unsafe_fixes: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    hidden_unsafe: list[str] = field(default_factory=list)
+
+    def report(self, message: str, path: Path | None = None, *, manual: str | None = None, kind: str = "info") -> None:
+        # the line is resolved by the runner once the file is final (see runner.locate_findings)
+        self.findings.append(Finding(self.migration.id, message, path, None, manual, kind))
+
+    def warn(self, message: str, path: Path | None = None, *, manual: str | None = None) -> None:
+        self.report(message, path, manual=manual, kind="warning")
+
+    def allow_unsafe(self, description: str, path: Path | None = None) -> bool:
+        """True when unsafe fixes are enabled; otherwise count the fix as hidden and say what it would do."""
+        if self.unsafe_fixes:
+            return True
+        self.hidden_unsafe.append(description)
+        self.report(f"{description} (unsafe fix: run with --unsafe-fixes)", path, kind="unsafe")
+        return False
+
+    def get(self, path: Path, default: Any = None) -> Any:
+        return self.doc.get(path, default)

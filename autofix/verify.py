@@ -1,0 +1,61 @@
+"""Verification: the output parses, and differs from the input exactly where migrations said it would.
+
+Both texts are loaded with PyYAML's safe loader (what LiteLLM uses). The declared changes are applied
+to the old data; the result must equal the new data, types included (`1` is not `true`). When it does
+not, deepdiff names every difference no migration declared.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import yaml
+
+from autofix.document import Change, apply_change
+from autofix.errors import VerificationError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)
+
+
+def strict_equal(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def expected_data(old: Any, changes: list[Change]) -> Any:
+    expected = copy.deepcopy(old)
+    for change in changes:
+        apply_change(expected, change)
+    return expected
+
+
+def verify(old_text: str, new_text: str, changes: list[Change]) -> None:
+    """Raise VerificationError unless new_text == old_text plus exactly the declared changes."""
+    try:
+        new = load(new_text)
+    except yaml.YAMLError as exc:
+        raise VerificationError(f"the fixed config does not parse ({exc}); nothing was written") from None
+    old = load(old_text)
+    expected = expected_data(old, changes)
+    if strict_equal(expected, new):
+        return
+    from deepdiff import DeepDiff  # only needed to explain a failure
+
+    diff = DeepDiff(expected, new, verbose_level=2)
+    lines = []
+    for kind, items in diff.items():
+        entries = items.items() if isinstance(items, dict) else ((i, None) for i in items)
+        for where, _ in list(entries)[:10]:
+            lines.append(f"{kind.replace('_', ' ')} at {where}")
+    detail = "; ".join(lines[:10]) or "the parsed data differs"
+    raise VerificationError(f"the fix would change what no migration declared ({detail}); nothing was written")

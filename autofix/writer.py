@@ -1,0 +1,167 @@
+"""Safe writes: backup and patch first, then an atomic replace that keeps the file's mode.
+
+The backup folder `.autofix-backups/` sits beside the config. For `config.yaml` fixed at time T it
+holds `config.yaml.T.bak` (the old bytes, byte-identical), `config.yaml.T.patch` (the change as a
+unified diff: `patch -R config.yaml < config.yaml.T.patch` undoes it) and `config.yaml.T.json` (the
+sha256 of both versions, which `autofix restore` checks). Backups are never more readable than the
+config. A symlinked config is edited at its target and stays a link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from autofix.errors import InputError
+
+BACKUP_DIR = ".autofix-backups"
+
+
+@dataclass
+class Written:
+    path: Path
+    backup: Path
+    patch: Path
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def target_of(path: Path) -> Path:
+    """The file a (possibly symlinked) config really is."""
+    return Path(os.path.realpath(path))
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        os.write(fd, data) if len(data) < 1 << 20 else _write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_replace(path: Path, data: bytes, mode: int) -> None:
+    """Write `data` to a temp file in the same folder, fsync it, and rename it over `path`."""
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".autofix-tmp")
+    try:
+        try:
+            _write_all(fd, data)
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(folder)
+
+
+def cleanup_temp_files(path: Path) -> None:
+    """Remove temp files a killed earlier run left beside `path`."""
+    for leftover in path.parent.glob(f".{path.name}.*.autofix-tmp"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+
+
+def write(path: Path, old: bytes, new: bytes, patch: str) -> Written:
+    """Back up `old`, save the patch, then atomically replace the config with `new`."""
+    real = target_of(path)
+    try:
+        st = real.stat()
+        current = real.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file again before writing: {exc.strerror}") from None
+    if current != old:
+        raise InputError("the file changed on disk while autofix was working; nothing was written, run again")
+    mode = stat.S_IMODE(st.st_mode)
+    private = mode & 0o600 | (mode & 0o077 & 0o044)  # never wider than the config, never writable by others
+    folder = real.parent / BACKUP_DIR
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
+        base = folder / f"{real.name}.{stamp}"
+        backup, patch_file, meta = (base.with_name(base.name + s) for s in (".bak", ".patch", ".json"))
+        _write_new(backup, old, private)
+        _write_new(patch_file, patch.encode("utf-8"), private)
+        record = {"config": str(real), "backup": backup.name, "old_sha256": _sha256(old), "new_sha256": _sha256(new)}
+        _write_new(meta, json.dumps(record, indent=1).encode(), private)
+        _fsync_dir(folder)
+        cleanup_temp_files(real)
+        atomic_replace(real, new, mode)
+    except PermissionError as exc:
+        raise InputError(f"permission denied writing {exc.filename or real.parent}; nothing was changed") from None
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror} ({exc.filename}); the config was not changed") from None
+    return Written(real, backup, patch_file)
+
+
+def backups(path: Path) -> list[Path]:
+    real = target_of(path)
+    folder = real.parent / BACKUP_DIR
+    return sorted(folder.glob(f"{real.name}.*.json")) if folder.is_dir() else []
+
+
+def restore(path: Path) -> Path:
+    """Put the newest backup back, after checking its hash. The bytes it replaces are kept as
+    `NAME.STAMP.pre-restore` (restore never picks those), and the used backup is retired."""
+    real = target_of(path)
+    found = backups(path)
+    if not found:
+        raise InputError(f"no autofix backup of {real.name} in {real.parent / BACKUP_DIR}")
+    meta = found[-1]
+    record = json.loads(meta.read_text())
+    backup = meta.with_name(record["backup"])
+    try:
+        data = backup.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the backup {backup}: {exc.strerror}") from None
+    if _sha256(data) != record["old_sha256"]:
+        raise InputError(f"the backup {backup.name} does not match its recorded hash; refusing to restore it")
+    try:
+        st = real.stat()
+        current = real.read_bytes()
+        mode = stat.S_IMODE(st.st_mode)
+        if current != data:
+            stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
+            _write_new(meta.parent / f"{real.name}.{stamp}.pre-restore", current, mode & 0o644)
+            atomic_replace(real, data, mode)
+        for used in (meta, backup, backup.with_suffix(".patch")):
+            used.unlink(missing_ok=True)
+    except PermissionError as exc:
+        raise InputError(f"permission denied writing {exc.filename or real.parent}; nothing was changed") from None
+    return backup

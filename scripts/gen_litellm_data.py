@@ -1,0 +1,714 @@
+#!/usr/bin/env python3
+"""Generate autofix/data/litellm_<version>.json from the installed LiteLLM.
+
+Run it with the interpreter of the venv that has LiteLLM installed:
+
+    ~/.cache/autofix-litellm-venv/bin/python scripts/gen_litellm_data.py          # write the file
+    ~/.cache/autofix-litellm-venv/bin/python scripts/gen_litellm_data.py --check  # exit 1 if stale
+
+Everything in the output is read from the installed package: JSON data files, objects imported from
+litellm, or the package's source parsed with `ast`. Nothing is typed in from memory. The `sources`
+field of the output names the file (and, for `ast` extractions, the function) behind every list.
+
+Only the standard library is imported at module level; litellm is imported inside the functions,
+after LITELLM_LOCAL_MODEL_COST_MAP is set so that importing it does not fetch the cost map.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import functools
+import importlib.metadata
+import importlib.util
+import inspect
+import json
+import os
+import sys
+import typing
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "autofix" / "data"
+SCRIPT = "scripts/gen_litellm_data.py"
+COMMAND = "~/.cache/autofix-litellm-venv/bin/python scripts/gen_litellm_data.py"
+SCHEMA_VERSION = 1
+
+
+# --------------------------------------------------------------------------------------------------
+# helpers
+
+
+def package_dir() -> Path:
+    spec = importlib.util.find_spec("litellm")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("litellm is not installed in this interpreter; run this script with the litellm venv's python")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+class Source:
+    """A parsed source file of the litellm package, named by its path relative to site-packages."""
+
+    def __init__(self, pkg: Path, rel: str) -> None:
+        self.rel = "litellm/" + rel
+        self.tree = ast.parse((pkg / rel).read_text(encoding="utf-8"), filename=self.rel)
+
+    def function(self, name: str, cls: str | None = None) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        body: list[ast.stmt] = self.tree.body
+        if cls is not None:
+            body = next(n for n in body if isinstance(n, ast.ClassDef) and n.name == cls).body
+        for node in body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+                return node
+        raise LookupError(f"{self.rel}: no function {cls + '.' if cls else ''}{name}")
+
+    def where(self, node: ast.AST) -> str:
+        return f"{self.rel}:{node.lineno}"
+
+    def span(self, node: ast.AST) -> str:
+        return f"{self.rel}:{node.lineno}-{node.end_lineno}"
+
+
+def str_const(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def str_consts(node: ast.AST) -> list[str] | None:
+    """The strings of a tuple/list/set/frozenset(...) literal made only of string constants."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("frozenset", "set"):
+        if len(node.args) != 1:
+            return None
+        node = node.args[0]
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        values = [str_const(e) for e in node.elts]
+        if values and all(v is not None for v in values):
+            return [v for v in values if v is not None]
+    return None
+
+
+def compared_strings(node: ast.AST, var: str) -> Iterator[tuple[str, ast.Compare]]:
+    """Every string that `var` is compared to with == or `in (<literals>)` anywhere under `node`."""
+    for cmp in ast.walk(node):
+        if not isinstance(cmp, ast.Compare) or len(cmp.ops) != 1:
+            continue
+        left, op, right = cmp.left, cmp.ops[0], cmp.comparators[0]
+        if isinstance(op, ast.Eq):
+            if isinstance(left, ast.Name) and left.id == var and str_const(right) is not None:
+                yield str_const(right), cmp  # type: ignore[misc]
+            elif isinstance(right, ast.Name) and right.id == var and str_const(left) is not None:
+                yield str_const(left), cmp  # type: ignore[misc]
+        elif isinstance(op, ast.In) and isinstance(left, ast.Name) and left.id == var:
+            for value in str_consts(right) or []:
+                yield value, cmp
+
+
+def receiver_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def keys_read(node: ast.AST, is_receiver: typing.Callable[[ast.AST], bool]) -> Iterator[tuple[str, ast.AST]]:
+    """String keys read from a dict: `d.get("k", ...)`, `d["k"]`, `"k" in d` / `"k" not in d`."""
+    for n in ast.walk(node):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "get"
+            and n.args
+            and is_receiver(n.func.value)
+            and str_const(n.args[0]) is not None
+        ):
+            yield str_const(n.args[0]), n  # type: ignore[misc]
+        elif isinstance(n, ast.Subscript) and is_receiver(n.value) and str_const(n.slice) is not None:
+            yield str_const(n.slice), n  # type: ignore[misc]
+        elif (
+            isinstance(n, ast.Compare)
+            and len(n.ops) == 1
+            and isinstance(n.ops[0], ast.In | ast.NotIn)
+            and is_receiver(n.comparators[0])
+            and str_const(n.left) is not None
+        ):
+            yield str_const(n.left), n  # type: ignore[misc]
+
+
+def enum_values(enum_cls: type) -> list[str]:
+    return sorted(str(member.value) for member in enum_cls)  # type: ignore[attr-defined]
+
+
+def literal_strings(tp: object) -> list[str]:
+    """The strings of a (possibly nested) typing.Literal, e.g. inside list[Literal[...]]."""
+    out: set[str] = set()
+    stack = [tp]
+    while stack:
+        t = stack.pop()
+        if typing.get_origin(t) is typing.Literal:
+            out.update(a for a in typing.get_args(t) if isinstance(a, str))
+        else:
+            stack.extend(typing.get_args(t))
+    return sorted(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# 1. context windows
+
+
+def context_windows(pkg: Path, sources: dict) -> dict:
+    rel = "model_prices_and_context_window_backup.json"
+    cost_map = json.loads((pkg / rel).read_text(encoding="utf-8"))
+    windows: dict[str, int] = {}
+    from_max_tokens: dict[str, int] = {}
+    skipped_not_positive_int: list[str] = []
+    skipped_no_window = 0
+    for key, entry in cost_map.items():
+        if key == "sample_spec" or not isinstance(entry, dict):
+            continue
+
+        def positive_int(value: object) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+        if "max_input_tokens" in entry:
+            if positive_int(entry["max_input_tokens"]):
+                windows[key] = entry["max_input_tokens"]
+            else:
+                skipped_not_positive_int.append(key)
+        elif "max_tokens" in entry:
+            if positive_int(entry["max_tokens"]):
+                from_max_tokens[key] = entry["max_tokens"]
+            else:
+                skipped_not_positive_int.append(key)
+        else:
+            skipped_no_window += 1
+    sources["context_windows"] = {
+        "file": "litellm/" + rel,
+        "how": (
+            "json: entry.max_input_tokens when it is a positive int. Entries without max_input_tokens "
+            "but with a positive-int max_tokens go to context_windows_from_max_tokens instead (kept "
+            "separate: max_tokens is not an input window). 'sample_spec' is skipped."
+        ),
+        "entries_in_file": len(cost_map) - (1 if "sample_spec" in cost_map else 0),
+        "entries_without_any_window_field": skipped_no_window,
+        "entries_with_a_window_field_that_is_not_a_positive_int": sorted(skipped_not_positive_int),
+    }
+    return {"context_windows": windows, "context_windows_from_max_tokens": from_max_tokens}
+
+
+# --------------------------------------------------------------------------------------------------
+# 2-5. callbacks
+
+
+def callbacks(pkg: Path, sources: dict) -> dict:
+    import litellm
+
+    known = sorted(set(litellm._known_custom_logger_compatible_callbacks))
+    sources["known_custom_logger_callbacks"] = {
+        "object": "litellm._known_custom_logger_compatible_callbacks",
+        "file": "litellm/__init__.py",
+    }
+
+    cb = Source(pkg, "proxy/common_utils/callback_utils.py")
+    fn = cb.function("initialize_callbacks_on_proxy")
+    hooks: dict[str, int] = {}
+    for name, cmp in compared_strings(fn, "callback"):
+        hooks.setdefault(name, cmp.lineno)
+    sources["callback_special_hooks"] = {
+        "file": cb.rel,
+        "function": "initialize_callbacks_on_proxy",
+        "lines": cb.span(fn),
+        "how": "ast: string constants compared to `callback` (== or `in` a literal) in that function",
+        "line_of_each": {k: hooks[k] for k in sorted(hooks)},
+    }
+
+    rel = "integrations/generic_api/generic_api_compatible_callbacks.json"
+    generic = sorted(json.loads((pkg / rel).read_text(encoding="utf-8")))
+    sources["generic_api_compatible_callbacks"] = {"file": "litellm/" + rel, "how": "json: top-level keys"}
+
+    lg = Source(pkg, "litellm_core_utils/litellm_logging.py")
+    set_cb = lg.function("set_callbacks")
+    legacy = sorted({name for name, _ in compared_strings(set_cb, "callback")})
+    dispatch_methods: dict[str, list[str]] = {}
+    logging_cls = next(n for n in lg.tree.body if isinstance(n, ast.ClassDef) and n.name == "Logging")
+    for method in logging_cls.body:
+        if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if not any(part in method.name for part in ("handler", "pre_call", "post_call")):
+            continue
+        for name, _ in compared_strings(method, "callback"):
+            dispatch_methods.setdefault(name, [])
+            if method.name not in dispatch_methods[name]:
+                dispatch_methods[name].append(method.name)
+    sources["legacy_success_callbacks"] = {
+        "file": lg.rel,
+        "function": "set_callbacks",
+        "lines": lg.span(set_cb),
+        "how": (
+            "ast: string constants compared to `callback` in set_callbacks. These are the bare names "
+            "(no dot) that success_callback/failure_callback set up themselves; custom-logger names "
+            "(known_custom_logger_callbacks), generic_api_compatible_callbacks and names defined in "
+            "top-level callback_settings with callback_type: generic_api work there too "
+            "(litellm_core_utils/logging_callback_manager.py add_custom_callback_generic_api_str). "
+            "Any other bare name is dropped without a message."
+        ),
+    }
+    sources["legacy_callbacks_dispatched"] = {
+        "file": lg.rel,
+        "class": "Logging",
+        "how": (
+            "ast: string constants compared to `callback` in Logging methods whose name contains "
+            "'handler', 'pre_call' or 'post_call': where a legacy name actually sends something"
+        ),
+    }
+    return {
+        "known_custom_logger_callbacks": known,
+        "callback_special_hooks": sorted(hooks),
+        "generic_api_compatible_callbacks": generic,
+        "legacy_success_callbacks": legacy,
+        "legacy_callbacks_dispatched": {k: sorted(v) for k, v in sorted(dispatch_methods.items())},
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# 6-8. router_settings and top-level sections (proxy_server.py)
+
+
+def proxy_config_methods(ps: Source) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+    cls = next(n for n in ps.tree.body if isinstance(n, ast.ClassDef) and n.name == "ProxyConfig")
+    return {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+
+
+def reachable_methods(methods: dict, start: str) -> list[str]:
+    """ProxyConfig methods reachable from `start` through `self.<method>(...)` calls."""
+    seen: list[str] = []
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in methods:
+            continue
+        seen.append(name)
+        for n in ast.walk(methods[name]):
+            if (
+                isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute)
+                and isinstance(n.func.value, ast.Name)
+                and n.func.value.id == "self"
+            ):
+                todo.append(n.func.attr)
+    return sorted(seen)
+
+
+def router_and_sections(pkg: Path, sources: dict) -> dict:
+    from litellm.constants import ROUTER_SETTINGS_MANAGED_OUTSIDE_CONFIG
+    from litellm.router_api import ROUTER_INIT_ARGS
+
+    router_keys = sorted(k for k in ROUTER_INIT_ARGS if k not in ROUTER_SETTINGS_MANAGED_OUTSIDE_CONFIG)
+    sources["router_settings_keys"] = {
+        "objects": "litellm.router_api.ROUTER_INIT_ARGS minus litellm.constants.ROUTER_SETTINGS_MANAGED_OUTSIDE_CONFIG",
+        "files": ["litellm/router_api.py", "litellm/constants.py"],
+        "managed_outside_config": sorted(ROUTER_SETTINGS_MANAGED_OUTSIDE_CONFIG),
+        "used_by": "litellm/proxy/proxy_server.py ProxyConfig.load_config (the router_settings loop)",
+    }
+
+    ps = Source(pkg, "proxy/proxy_server.py")
+    methods = proxy_config_methods(ps)
+    load_config = methods["load_config"]
+
+    # 7. router_settings keys that raise: the `for k, v in router_settings.items()` loop
+    forbidden: dict[str, str] = {}
+    router_loop = None
+    for n in ast.walk(load_config):
+        if (
+            isinstance(n, ast.For)
+            and isinstance(n.iter, ast.Call)
+            and isinstance(n.iter.func, ast.Attribute)
+            and n.iter.func.attr == "items"
+            and receiver_name(n.iter.func.value) == "router_settings"
+        ):
+            router_loop = n
+            for stmt in ast.walk(n):
+                if isinstance(stmt, ast.If) and any(isinstance(s, ast.Raise) for s in stmt.body):
+                    var = n.target.elts[0].id if isinstance(n.target, ast.Tuple) else None  # type: ignore[attr-defined]
+                    for name, _ in compared_strings(stmt.test, var or "k"):
+                        forbidden[name] = ps.where(stmt)
+    if router_loop is None:
+        raise LookupError("proxy_server.py: no `for ... in router_settings.items()` loop in load_config")
+    sources["router_settings_forbidden"] = {
+        "file": ps.rel,
+        "function": "ProxyConfig.load_config",
+        "lines": ps.span(router_loop),
+        "how": "ast: keys compared to the loop key in an `if` whose body raises (ValueError at startup)",
+        "line_of_each": dict(sorted(forbidden.items())),
+    }
+
+    # 8. top-level sections: keys read from the variable `config` in the ProxyConfig methods reachable
+    # from load_config (get_config, _load_environment_variables, _init_non_llm_configs, ...).
+    reach = reachable_methods(methods, "load_config")
+    where: dict[str, list[str]] = {}
+    warned: dict[str, str] = {}
+    for name in reach:
+        fn = methods[name]
+        for key, node in keys_read(fn, lambda r: isinstance(r, ast.Name) and r.id == "config"):
+            where.setdefault(key, []).append(f"{ps.where(node)} ProxyConfig.{name}")
+        # keys only checked for presence to warn about them: (k for k in ("a", "b") if k in config)
+        for comp in ast.walk(fn):
+            if isinstance(comp, ast.GeneratorExp | ast.ListComp | ast.SetComp):
+                for gen in comp.generators:
+                    names = str_consts(gen.iter)
+                    if names and any(
+                        isinstance(c, ast.Compare)
+                        and isinstance(c.ops[0], ast.In)
+                        and isinstance(c.comparators[0], ast.Name)
+                        and c.comparators[0].id == "config"
+                        for c in gen.ifs
+                    ):
+                        for k in names:
+                            warned[k] = f"{ps.where(comp)} ProxyConfig.{name}"
+    inc = Source(pkg, "proxy/common_utils/config_includes.py")
+    for node in inc.tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else None
+        if isinstance(target, ast.Name) and target.id == "INCLUDE_KEY" and str_const(node.value) is not None:
+            where.setdefault(str_const(node.value), []).append(  # type: ignore[arg-type]
+                f"{inc.where(node)} INCLUDE_KEY (merged by resolve_includes, called from ProxyConfig._process_includes)"
+            )
+    sources["top_level_sections"] = {
+        "file": ps.rel,
+        "how": (
+            "ast: string keys read from the name `config` (config.get('k'), config['k'], 'k' in config) "
+            "in the ProxyConfig methods reachable from load_config via self.<method>() calls; plus "
+            "INCLUDE_KEY from litellm/proxy/common_utils/config_includes.py"
+        ),
+        "methods_scanned": reach,
+        "where": {k: sorted(set(v)) for k, v in sorted(where.items())},
+    }
+    sources["top_level_warned_keys"] = {
+        "file": ps.rel,
+        "how": "ast: literal keys tested with `k in config` only to log a warning that they are ignored",
+        "where": dict(sorted(warned.items())),
+    }
+    return {
+        "router_settings_keys": router_keys,
+        "router_settings_forbidden": sorted(forbidden),
+        "top_level_sections": sorted(where),
+        "top_level_warned_keys": sorted(warned),
+        "_proxy_source": ps,
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# 9. general_settings
+
+
+@functools.cache
+def proxy_trees(pkg: Path) -> tuple[tuple[str, ast.Module], ...]:
+    """Every module under litellm/proxy, parsed once."""
+    out = []
+    for path in sorted((pkg / "proxy").rglob("*.py")):
+        rel = "litellm/" + path.relative_to(pkg).as_posix()
+        out.append((rel, ast.parse(path.read_text(encoding="utf-8"), filename=rel)))
+    return tuple(out)
+
+
+def settings_reads(pkg: Path, section: str) -> dict[str, list[str]]:
+    """Keys read from `section` anywhere under litellm/proxy.
+
+    A receiver is any name or attribute ending in `section` (general_settings, proxy_general_settings,
+    self.general_settings, ...), or a local name assigned from `<x>.get("<section>")` / `<x>["<section>"]`
+    in the same function (e.g. `settings = config.get("general_settings") or {}`).
+    """
+    found: dict[str, set[str]] = {}
+    for rel, tree in proxy_trees(pkg):
+        scopes: list[ast.AST] = [tree] + [
+            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        for scope in scopes:
+            aliases: set[str] = set()
+            for n in ast.walk(scope) if scope is not tree else ():
+                if isinstance(n, ast.Assign | ast.AnnAssign) and n.value is not None:
+                    targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                    if any(k == section for k, _ in keys_read(n.value, lambda r: True)) and all(
+                        isinstance(t, ast.Name) for t in targets
+                    ):
+                        aliases.update(t.id for t in targets)  # type: ignore[attr-defined]
+
+            def is_receiver(r: ast.AST, aliases: set[str] = aliases) -> bool:
+                name = receiver_name(r)
+                return name is not None and (name.endswith(section) or name in aliases)
+
+            for key, node in keys_read(scope, is_receiver):
+                if key != section:
+                    found.setdefault(key, set()).add(f"{rel}:{node.lineno}")  # type: ignore[attr-defined]
+    return {k: sorted(v, key=lambda s: (s.rsplit(":", 1)[0], int(s.rsplit(":", 1)[1]))) for k, v in found.items()}
+
+
+def general_settings(pkg: Path, sources: dict) -> dict:
+    from litellm.proxy._types import ConfigGeneralSettings
+
+    declared = sorted(ConfigGeneralSettings.model_fields)
+    sources["general_settings_declared"] = {
+        "object": "litellm.proxy._types.ConfigGeneralSettings.model_fields",
+        "file": "litellm/proxy/_types.py",
+        "note": "a documentation/endpoint model: the proxy does not validate general_settings against it",
+    }
+    read = settings_reads(pkg, "general_settings")
+    sources["general_settings_read"] = {
+        "files": "litellm/proxy/**/*.py",
+        "how": settings_reads.__doc__.strip().replace("\n    ", " ").replace("`", ""),  # type: ignore[union-attr]
+        "limits": (
+            "keys read through a non-literal, through a pydantic/TypedDict view or an unrelated "
+            "variable name are not found"
+        ),
+        "where": read,
+    }
+    return {
+        "general_settings_declared": declared,
+        "general_settings_read": sorted(read),
+        "general_settings_read_not_declared": sorted(set(read) - set(declared)),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# 10. litellm_settings and litellm module attributes
+
+
+def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
+    load_config = proxy_config_methods(ps)["load_config"]
+    loop = None
+    for n in ast.walk(load_config):
+        if (
+            isinstance(n, ast.For)
+            and isinstance(n.iter, ast.Call)
+            and isinstance(n.iter.func, ast.Attribute)
+            and n.iter.func.attr == "items"
+            and receiver_name(n.iter.func.value) == "litellm_settings"
+        ):
+            loop = n
+            break
+    if loop is None or not isinstance(loop.target, ast.Tuple):
+        raise LookupError("proxy_server.py: no `for key, value in litellm_settings.items()` loop in load_config")
+    var = loop.target.elts[0].id  # type: ignore[attr-defined]
+    chain = next(s for s in loop.body if isinstance(s, ast.If))
+    special: dict[str, list[str]] = {}
+    node: ast.If | None = chain
+    while node is not None:
+        for key, _ in compared_strings(node.test, var):
+            special.setdefault(key, []).append(ast.unparse(node.test))
+        node = node.orelse[0] if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If) else None
+    # the final `else:` (setattr) also compares the key, for side effects after the setattr
+    side_effects = sorted(
+        {key for stmt in node_orelse(chain) for key, _ in compared_strings(stmt, var)}
+    )
+    sources["litellm_settings_special"] = {
+        "file": ps.rel,
+        "function": "ProxyConfig.load_config",
+        "lines": ps.span(loop),
+        "how": (
+            f"ast: keys compared to `{var}` in the if/elif chain of the `for {var}, value in "
+            "litellm_settings.items()` loop. Every other key goes to setattr(litellm, key, value)."
+        ),
+        "conditions": {k: v for k, v in sorted(special.items()) if any(c != f"{var} == {k!r}" for c in v)},
+        "setattr_then_side_effect": side_effects,
+    }
+    read = settings_reads(pkg, "litellm_settings")
+    sources["litellm_settings_read"] = {
+        "files": "litellm/proxy/**/*.py",
+        "how": "as general_settings_read, for litellm_settings",
+        "where": read,
+    }
+
+    init = Source(pkg, "__init__.py")
+    assigned: set[str] = set()
+    imported: set[str] = set()
+    star_imports: list[str] = []
+
+    def is_type_checking(test: ast.AST) -> bool:
+        return receiver_name(test) == "TYPE_CHECKING"
+
+    def bind_targets(t: ast.AST) -> Iterable[str]:
+        if isinstance(t, ast.Name):
+            yield t.id
+        elif isinstance(t, ast.Tuple | ast.List):
+            for e in t.elts:
+                yield from bind_targets(e)
+
+    def visit(body: list[ast.stmt]) -> None:
+        for s in body:
+            if isinstance(s, ast.Assign):
+                for t in s.targets:
+                    assigned.update(bind_targets(t))
+            elif isinstance(s, ast.AnnAssign) and s.value is not None:
+                assigned.update(bind_targets(s.target))
+            elif isinstance(s, ast.AugAssign):
+                assigned.update(bind_targets(s.target))
+            elif isinstance(s, ast.Import):
+                imported.update((a.asname or a.name).split(".")[0] for a in s.names)
+            elif isinstance(s, ast.ImportFrom):
+                for a in s.names:
+                    if a.name == "*":
+                        star_imports.append(f"{'.' * s.level}{s.module or ''}")
+                    else:
+                        imported.add(a.asname or a.name)
+            elif isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                imported.add(s.name)
+            elif isinstance(s, ast.If):
+                if not is_type_checking(s.test):
+                    visit(s.body)
+                    visit(s.orelse)
+            elif isinstance(s, ast.Try):
+                visit(s.body)
+                for h in s.handlers:
+                    visit(h.body)
+                visit(s.orelse)
+                visit(s.finalbody)
+            elif isinstance(s, ast.With):
+                visit(s.body)
+
+    visit(init.tree.body)
+    sources["litellm_module_globals"] = {
+        "file": init.rel,
+        "how": (
+            "ast: names bound by Assign / AnnAssign with a value / AugAssign at module level "
+            "(including inside module-level if/try/with, excluding `if TYPE_CHECKING:`)"
+        ),
+    }
+    sources["litellm_module_imported_names"] = {
+        "file": init.rel,
+        "how": (
+            "ast: names bound at module level by explicit imports, def and class (excluding "
+            "`if TYPE_CHECKING:`). Star imports are not expanded; they are listed here"
+        ),
+        "star_imports_not_expanded": sorted(set(star_imports)),
+    }
+    from litellm._lazy_imports_registry import LITELLM_ATTRIBUTES
+
+    sources["litellm_lazy_attributes"] = {
+        "object": "litellm._lazy_imports_registry.LITELLM_ATTRIBUTES (keys)",
+        "file": "litellm/_lazy_imports_registry.py",
+        "note": "attributes of `litellm` loaded on first access via litellm.__getattr__ (e.g. `timeout`, a function)",
+    }
+    return {
+        "litellm_settings_special": sorted(special),
+        "litellm_settings_read": sorted(read),
+        "litellm_module_globals": sorted(assigned),
+        "litellm_module_imported_names": sorted(imported - assigned),
+        "litellm_lazy_attributes": sorted(LITELLM_ATTRIBUTES),
+    }
+
+
+def node_orelse(chain: ast.If) -> list[ast.stmt]:
+    """The final `else:` body of an if/elif chain."""
+    node = chain
+    while len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+        node = node.orelse[0]
+    return node.orelse
+
+
+# --------------------------------------------------------------------------------------------------
+# 11-14. enums and literals
+
+
+def value_sets(sources: dict) -> dict:
+    from litellm.caching.caching import Cache
+    from litellm.litellm_core_utils.routing_groups import VALID_ROUTING_STRATEGIES
+    from litellm.types.caching import LiteLLMCacheType
+    from litellm.types.integrations.slack_alerting import AlertType
+    from litellm.types.router import OptionalPreCallChecks
+
+    params = inspect.signature(Cache.__init__).parameters
+    init_params = sorted(
+        n for n, p in params.items() if n != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+    )
+    var_keyword = sorted(n for n, p in params.items() if p.kind is p.VAR_KEYWORD)
+    sources["cache_types"] = {"object": "litellm.types.caching.LiteLLMCacheType", "file": "litellm/types/caching.py"}
+    sources["cache_init_params"] = {
+        "object": "inspect.signature(litellm.caching.caching.Cache.__init__)",
+        "file": "litellm/caching/caching.py",
+        "excluded": ["self"] + [f"**{n}" for n in var_keyword],
+        "note": (
+            "Cache.__init__ takes **kwargs too; for redis types they go to the Redis client, so an "
+            "unknown key fails there (TypeError) rather than in Cache.__init__"
+        ),
+    }
+    sources["routing_strategies"] = {
+        "object": "litellm.litellm_core_utils.routing_groups.VALID_ROUTING_STRATEGIES",
+        "file": "litellm/litellm_core_utils/routing_groups.py",
+        "note": "what validate_routing_strategy accepts; anything else is a ValueError at startup",
+    }
+    sources["optional_pre_call_checks"] = {
+        "object": "litellm.types.router.OptionalPreCallChecks (Literal values)",
+        "file": "litellm/types/router.py",
+    }
+    sources["alert_types"] = {
+        "object": "litellm.types.integrations.slack_alerting.AlertType",
+        "file": "litellm/types/integrations/slack_alerting.py",
+    }
+    return {
+        "cache_types": enum_values(LiteLLMCacheType),
+        "cache_init_params": init_params,
+        "cache_init_accepts_var_keyword": bool(var_keyword),
+        "routing_strategies": sorted(VALID_ROUTING_STRATEGIES),
+        "optional_pre_call_checks": literal_strings(OptionalPreCallChecks),
+        "alert_types": enum_values(AlertType),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def build() -> dict:
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    version = importlib.metadata.version("litellm")
+    pkg = package_dir()
+    sources: dict = {}
+    data: dict = {
+        "schema_version": SCHEMA_VERSION,
+        "litellm_version": version,
+        "generated_by": {
+            "script": SCRIPT,
+            "command": COMMAND,
+            "note": "regenerate with this command; do not edit by hand",
+        },
+    }
+    data.update(context_windows(pkg, sources))
+    data.update(callbacks(pkg, sources))
+    sections = router_and_sections(pkg, sources)
+    ps = sections.pop("_proxy_source")
+    data.update(sections)
+    data.update(general_settings(pkg, sources))
+    data.update(litellm_settings(pkg, sources, ps))
+    data.update(value_sets(sources))
+    data["sources"] = sources
+    return data
+
+
+def render(data: dict) -> str:
+    return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, help="default: autofix/data/litellm_<version>.json")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file on disk differs")
+    args = parser.parse_args(argv)
+
+    data = build()
+    text = render(data)
+    out: Path = args.output or DATA_DIR / f"litellm_{data['litellm_version']}.json"
+    if args.check:
+        current = out.read_text(encoding="utf-8") if out.exists() else None
+        if current != text:
+            print(f"{out} is stale: run {COMMAND}", file=sys.stderr)
+            return 1
+        print(f"{out} is up to date")
+        return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out} ({len(text.encode())} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
