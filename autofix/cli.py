@@ -60,7 +60,9 @@ class _Style:
 
 
 def _err(message: str) -> None:
-    print(f"autofix: {message}" if not message.startswith(("autofix", "/", ".")) else message, file=sys.stderr)
+    print(
+        f"autofix: {message}" if not message.startswith(("autofix", "/", ".")) else message, file=sys.stderr
+    )
 
 
 def process(
@@ -126,8 +128,12 @@ def process(
             diff = unified_diff(old_text, new_text, path.name, show_secrets=show_secrets)
             if write:
                 try:
-                    written = writer.write(path, data, result.new_bytes,
-                                           unified_diff(old_text, new_text, path.name, show_secrets=True))
+                    written = writer.write(
+                        path,
+                        data,
+                        result.new_bytes,
+                        unified_diff(old_text, new_text, path.name, show_secrets=True),
+                    )
                 except InputError as exc:
                     _err(str(exc.located(name)))
                     errors += 1
@@ -135,7 +141,10 @@ def process(
                 fixed_files += 1
                 print(style(f"fixed {name}", "1") + f": {', '.join(result.applied)}", file=out)
                 print(f"  backup: {written.backup}", file=out)
-                print(f"  undo:   autofix restore {name}   (or: patch -R {written.path} < {written.patch})", file=out)
+                print(
+                    f"  undo:   autofix restore {name}   (or: patch -R {written.path} < {written.patch})",
+                    file=out,
+                )
             else:
                 pending += 1
                 out.write(style.diff(diff))
@@ -158,8 +167,10 @@ def process(
         parts.append(f"{hidden} more fix{'es' if hidden != 1 else ''} with --unsafe-fixes")
     if optional_ids:
         ids = ", ".join(sorted(optional_ids))
-        parts.append(f"{len(optional_ids)} optional P2 fix{'es' if len(optional_ids) != 1 else ''} available "
-                     f"with --only p2 ({ids})")
+        parts.append(
+            f"{len(optional_ids)} optional P2 fix{'es' if len(optional_ids) != 1 else ''} available "
+            f"with --only p2 ({ids})"
+        )
     if n_findings:
         parts.append(f"{n_findings} finding{'s' if n_findings != 1 else ''}")
     if errors:
@@ -175,15 +186,24 @@ def process(
 def _build_app():
     import typer
 
-    app = typer.Typer(add_completion=False, no_args_is_help=False, rich_markup_mode=None,
-                      help="Upgrade LiteLLM proxy configs in place: ordered, verified fixes that keep every comment.")
+    app = typer.Typer(
+        add_completion=False,
+        no_args_is_help=False,
+        rich_markup_mode=None,
+        help="Upgrade LiteLLM proxy configs in place: ordered, verified fixes that keep every comment.",
+    )
 
-    paths_arg = typer.Argument(None, help="Config files (default: config.yaml, litellm_config.yaml, ... here).",
-                               show_default=False)
-    only_opt = typer.Option(None, "--only", help="Run only these fixes: p0, p1, p2, ids (G1) or slugs; comma list or repeated.")
+    paths_arg = typer.Argument(
+        None, help="Config files (default: config.yaml, litellm_config.yaml, ... here).", show_default=False
+    )
+    only_opt = typer.Option(
+        None, "--only", help="Run only these fixes: p0, p1, p2, ids (G1) or slugs; comma list or repeated."
+    )
     skip_opt = typer.Option(None, "--skip", help="Leave out these fixes (same values as --only).")
     unsafe_opt = typer.Option(False, "--unsafe-fixes", help="Also apply fixes that change runtime behaviour.")
-    secrets_opt = typer.Option(False, "--show-secrets", help="Do not mask api keys, passwords, tokens in output.")
+    secrets_opt = typer.Option(
+        False, "--show-secrets", help="Do not mask api keys, passwords, tokens in output."
+    )
     strict_opt = typer.Option(False, "--strict", help="Exit 1 when any finding is reported.")
 
     def version_cb(value: bool) -> None:
@@ -192,11 +212,16 @@ def _build_app():
             raise typer.Exit(0)
 
     @app.callback()
-    def _root(version: bool = typer.Option(False, "--version", "-V", callback=version_cb, is_eager=True,
-                                           help="Show the version and exit.")) -> None:
+    def _root(
+        version: bool = typer.Option(
+            False, "--version", "-V", callback=version_cb, is_eager=True, help="Show the version and exit."
+        ),
+    ) -> None:
         pass
 
-    @app.command("check", help="Preview the fixes (the default command): diff, findings, summary. Writes nothing.")
+    @app.command(
+        "check", help="Preview the fixes (the default command): diff, findings, summary. Writes nothing."
+    )
     def check(
         paths: list[Path] | None = paths_arg,
         dry_run: bool = typer.Option(True, "--dry-run", help="Preview only (always true for this command)."),
@@ -206,8 +231,17 @@ def _build_app():
         show_secrets: bool = secrets_opt,
         strict: bool = strict_opt,
     ) -> None:
-        raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes, write=False,
-                                 show_secrets=show_secrets, strict=strict))
+        raise typer.Exit(
+            process(
+                paths or [],
+                only=only,
+                skip=skip,
+                unsafe=unsafe_fixes,
+                write=False,
+                show_secrets=show_secrets,
+                strict=strict,
+            )
+        )
 
     @app.command("apply", help="Apply the selected fixes: backup and patch first, then an atomic replace.")
     def apply(
@@ -219,8 +253,17 @@ def _build_app():
         show_secrets: bool = secrets_opt,
         strict: bool = strict_opt,
     ) -> None:
-        raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes, write=not dry_run,
-                                 show_secrets=show_secrets, strict=strict))
+        raise typer.Exit(
+            process(
+                paths or [],
+                only=only,
+                skip=skip,
+                unsafe=unsafe_fixes,
+                write=not dry_run,
+                show_secrets=show_secrets,
+                strict=strict,
+            )
+        )
 
     @app.command("list", help="List every fix with its id, slug, priority, safety and title.")
     def list_() -> None:
@@ -238,7 +281,9 @@ def _build_app():
 
         m = find(fix)
         if m is None:
-            _err(f"unknown fix {fix!r}; valid values: {', '.join(t for t in valid_tokens() if t[0].isupper() or '-' in t or t.isalpha() and t not in ('all', 'p0', 'p1', 'p2'))}")
+            _err(
+                f"unknown fix {fix!r}; valid values: {', '.join(t for t in valid_tokens() if t[0].isupper() or '-' in t or t.isalpha() and t not in ('all', 'p0', 'p1', 'p2'))}"
+            )
             raise typer.Exit(EXIT_ERROR)
         print(f"# {m.id} {m.slug} ({m.priority}, {m.safety})\n{m.title}\n")
         print(m.doc)

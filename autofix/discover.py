@@ -26,7 +26,9 @@ def default_config(cwd: Path | None = None) -> Path:
         for found in sorted(cwd.glob(pattern)):
             if found.is_file():
                 return found.relative_to(cwd) if found.is_relative_to(cwd) else found
-    raise InputError(f"no config found here (looked for {', '.join(DEFAULT_NAMES)}); pass a path", path=str(cwd))
+    raise InputError(
+        f"no config found here (looked for {', '.join(DEFAULT_NAMES)}); pass a path", path=str(cwd)
+    )
 
 
 def read_config(path: Path) -> bytes:

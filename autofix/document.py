@@ -156,7 +156,11 @@ def render_scalar(value: Any, quote: str | None = None, flow: bool = False) -> s
 
 def render_flow(value: Any) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{render_scalar(k, flow=True)}: {render_flow(v)}" for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{render_scalar(k, flow=True)}: {render_flow(v)}" for k, v in value.items())
+            + "}"
+        )
     if isinstance(value, list):
         return "[" + ", ".join(render_flow(v) for v in value) + "]"
     return render_scalar(value, flow=True)
@@ -254,7 +258,7 @@ def parse(text: str) -> tuple[Node, Any]:
         raise InputError("empty file: no YAML document")
     _check_duplicates(root)
     try:
-        data = SafeConstructor().construct_document(root)
+        data = _Constructor().construct_document(root)
     except ConstructorError as exc:
         reason = _yaml_reason(exc)
         if _JINJA.search(text):
@@ -266,6 +270,42 @@ def parse(text: str) -> tuple[Node, Any]:
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
         raise InputError(f"the top level is {kind}; a LiteLLM config is a mapping of sections", line=1)
     return root, data
+
+
+class _Constructor(SafeConstructor):
+    """SafeConstructor whose merge-key handling (`<<: *x`) leaves the composed node tree unchanged.
+
+    PyYAML's flatten_mapping rewrites the mapping node in place; the Document needs the tree as written.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, MappingNode) and any(k.tag == _MERGE_TAG for k, _ in node.value):
+            node = MappingNode(node.tag, list(node.value), node.start_mark, node.end_mark, node.flow_style)
+        return super().construct_mapping(node, deep=deep)
+
+    def flatten_mapping(self, node):
+        merge: list = []
+        kept: list = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE_TAG:
+                kept.append((key_node, value_node))
+                continue
+            subs = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            parts = []
+            for sub in subs:
+                if not isinstance(sub, MappingNode):
+                    raise ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        f"expected a mapping for merging, but found {sub.id}",
+                        sub.start_mark,
+                    )
+                copy_ = MappingNode(sub.tag, list(sub.value), sub.start_mark, sub.end_mark, sub.flow_style)
+                self.flatten_mapping(copy_)
+                parts.append(copy_.value)
+            for part in reversed(parts) if isinstance(value_node, SequenceNode) else parts:
+                merge.extend(part)
+        node.value = merge + kept
 
 
 def _scalar_key(node: Node) -> Any:
@@ -342,9 +382,14 @@ def decode(data: bytes) -> tuple[str, bool]:
         text = data[3:].decode("utf-8") if bom else data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", line=line) from None
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", line=line
+        ) from None
     if "\x00" in text:
-        raise InputError("binary file (contains NUL bytes), not a YAML config", line=text[: text.index("\x00")].count("\n") + 1)
+        raise InputError(
+            "binary file (contains NUL bytes), not a YAML config",
+            line=text[: text.index("\x00")].count("\n") + 1,
+        )
     return text, bom
 
 
@@ -513,7 +558,11 @@ class Document:
                 if part not in entries:
                     if (id(node), part) in self._pending_keys:
                         raise _NeedsCommit
-                    if for_edit and id(node) in self._merging and _get(self.data, path[: depth + 1]) is not MISSING:
+                    if (
+                        for_edit
+                        and id(node) in self._merging
+                        and _get(self.data, path[: depth + 1]) is not MISSING
+                    ):
                         raise EditRefused(
                             f"{format_path(path[: depth + 1])} comes from a merge key (<<: *anchor); "
                             "edit the anchored mapping by hand",
@@ -576,7 +625,7 @@ class Document:
         self._record(path, old, value)
         return True
 
-    def delete(self, path: Path, *, prune_empty: bool = False) -> bool:
+    def delete(self, path: Path, prune_empty: bool = False) -> bool:
         """Delete the key or item at `path`; with prune_empty, also a parent mapping it leaves empty."""
         if not self.exists(path):
             return False
@@ -603,6 +652,8 @@ class Document:
         if isinstance(current, list):
             if any(_same(x, item) for x in current):
                 return False
+            if not current:
+                return self.set(path, [item])
             self._do(lambda: self._plan_append(path, item))
             self._record(path, current, [*current, item])
             return True
@@ -612,7 +663,9 @@ class Document:
             if _same(current, item):
                 return self.set(path, [current])
             return self.set(path, [current, item])
-        raise EditRefused(f"{format_path(path)} is a {type(current).__name__}, not a list", line=self.line(path))
+        raise EditRefused(
+            f"{format_path(path)} is a {type(current).__name__}, not a list", line=self.line(path)
+        )
 
     def remove_item(self, path: Path, item: Any) -> bool:
         """Remove every occurrence of `item` from the list at `path`."""
@@ -633,7 +686,9 @@ class Document:
             return False
         parent = path[:-1]
         if self.exists((*parent, new_key)):
-            raise EditRefused(f"cannot rename {format_path(path)}: {new_key!r} exists already", line=self.line(path))
+            raise EditRefused(
+                f"cannot rename {format_path(path)}: {new_key!r} exists already", line=self.line(path)
+            )
         value = self.get(path)
         self._do(lambda: self._plan_rename(path, new_key))
         self._record(path, value, MISSING)
@@ -738,7 +793,11 @@ class Document:
             if node.start_mark.index == node.end_mark.index:  # `key:` with nothing after it
                 text = " " + text
             return [_Edit(node.start_mark.index, node.end_mark.index, text)]
-        if isinstance(node, MappingNode | SequenceNode) and node.flow_style:
+        if (
+            isinstance(node, MappingNode | SequenceNode)
+            and node.flow_style
+            and (node.value or _is_scalar(value))
+        ):
             inline = _inline(value)
             return [_Edit(node.start_mark.index, node.end_mark.index, inline or render_flow(value))]
         # replace the whole value after the key's colon (or the whole item after its dash)
@@ -796,7 +855,9 @@ class Document:
         assert loc is not None
         node = loc.node
         if node is self.root:
-            raise EditRefused("the whole config is written in flow style ({...}); autofix edits block-style configs")
+            raise EditRefused(
+                "the whole config is written in flow style ({...}); autofix edits block-style configs"
+            )
         return [_Edit(node.start_mark.index, node.end_mark.index, render_flow(new))]
 
     def _plan_delete(self, path: Path) -> list[_Edit]:
@@ -822,14 +883,19 @@ class Document:
         if isinstance(parent, SequenceNode):
             dash = self.text.rfind("-", line_start, kstart)
             if dash < 0 or self.text[line_start:dash].strip():
-                raise EditRefused(f"cannot delete {format_path(path)}: unusual list layout", line=start_node.start_mark.line + 1)
+                raise EditRefused(
+                    f"cannot delete {format_path(path)}: unusual list layout",
+                    line=start_node.start_mark.line + 1,
+                )
             kstart = dash
         prefix = self.text[line_start:kstart]
         if prefix.strip():
             # the first key of a list item (`- key: v`): remove up to the next key, keep the dash
             nxt = parent.value[loc.index + 1][0] if loc.index + 1 < len(parent.value) else None
             if nxt is None or loc.index != 0:
-                raise EditRefused(f"cannot delete {format_path(path)}: unusual layout", line=start_node.start_mark.line + 1)
+                raise EditRefused(
+                    f"cannot delete {format_path(path)}: unusual layout", line=start_node.start_mark.line + 1
+                )
             return [_Edit(kstart, nxt.start_mark.index, "")]
         column = kstart - line_start
         first = self._line_index(kstart)
@@ -918,7 +984,7 @@ def apply_change(data: Any, change: Change) -> None:
     """Apply a declared change to parsed data (creating missing parent mappings)."""
     *parents, last = change.path
     cur = data
-    for i, part in enumerate(parents):
+    for part in parents:
         nxt = cur[part] if (isinstance(cur, dict) and part in cur) or isinstance(cur, list) else None
         if nxt is None:
             nxt = {}

@@ -63,7 +63,9 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     hidden_unsafe: list[str] = field(default_factory=list)
 
-    def report(self, message: str, path: Path | None = None, *, manual: str | None = None, kind: str = "info") -> None:
+    def report(
+        self, message: str, path: Path | None = None, *, manual: str | None = None, kind: str = "info"
+    ) -> None:
         # the line is resolved by the runner once the file is final (see runner.locate_findings)
         self.findings.append(Finding(self.migration.id, message, path, None, manual, kind))
 

@@ -57,8 +57,9 @@ def _load(path: Path) -> Migration:
 def all_migrations() -> tuple[Migration, ...]:
     folder = migrations_dir()
     if _PACKAGE not in sys.modules:
-        spec = importlib.util.spec_from_file_location(_PACKAGE, folder / "__init__.py",
-                                                      submodule_search_locations=[str(folder)])
+        spec = importlib.util.spec_from_file_location(
+            _PACKAGE, folder / "__init__.py", submodule_search_locations=[str(folder)]
+        )
         assert spec and spec.loader
         package = importlib.util.module_from_spec(spec)
         sys.modules[_PACKAGE] = package
@@ -97,11 +98,13 @@ def select(only: list[str] | None = None, skip: list[str] | None = None) -> list
     ms = all_migrations()
     only_t, skip_t = _split(only), _split(skip)
     for t in only_t + skip_t:
-        if not any(_matches(m, t) for m in ms):
+        if t.lower() not in ("all", *PRIORITIES) and not any(_matches(m, t) for m in ms):
             raise SelectionError(f"unknown fix {t!r}; valid values: {', '.join(valid_tokens())}")
-    chosen = [m for m in ms if any(_matches(m, t) for t in only_t)] if only_t else [
-        m for m in ms if m.priority in ("p0", "p1")
-    ]
+    chosen = (
+        [m for m in ms if any(_matches(m, t) for t in only_t)]
+        if only_t
+        else [m for m in ms if m.priority in ("p0", "p1")]
+    )
     return [m for m in chosen if not any(_matches(m, t) for t in skip_t)]
 
 

@@ -10,7 +10,9 @@ SECRET_KEY = re.compile(
     r"slack[_-]?webhook|access[_-]?key|private[_-]?key|credential|auth[_-]?header|authorization)",
     re.IGNORECASE,
 )
-_ENTRY = re.compile(r"^(?P<head>[ \t]*(?:-[ \t]+)?(?P<q>['\"]?)(?P<key>[^'\":#\n]+?)(?P=q)[ \t]*:[ \t]+)(?P<value>.*?)(?P<tail>[ \t]+#.*)?$")
+_ENTRY = re.compile(
+    r"^(?P<head>[ \t]*(?:-[ \t]+)?(?P<q>['\"]?)(?P<key>[^'\":#\n]+?)(?P=q)[ \t]*:[ \t]+)(?P<value>.*?)(?P<tail>[ \t]+#.*)?$"
+)
 _URL_SECRET = re.compile(r"https://hooks\.slack\.com/\S+|https?://[^/\s:@]+:[^@\s/]+@\S+")
 MASK = "****"
 

@@ -58,4 +58,6 @@ def verify(old_text: str, new_text: str, changes: list[Change]) -> None:
         for where, _ in list(entries)[:10]:
             lines.append(f"{kind.replace('_', ' ')} at {where}")
     detail = "; ".join(lines[:10]) or "the parsed data differs"
-    raise VerificationError(f"the fix would change what no migration declared ({detail}); nothing was written")
+    raise VerificationError(
+        f"the fix would change what no migration declared ({detail}); nothing was written"
+    )

@@ -118,15 +118,24 @@ def write(path: Path, old: bytes, new: bytes, patch: str) -> Written:
         backup, patch_file, meta = (base.with_name(base.name + s) for s in (".bak", ".patch", ".json"))
         _write_new(backup, old, private)
         _write_new(patch_file, patch.encode("utf-8"), private)
-        record = {"config": str(real), "backup": backup.name, "old_sha256": _sha256(old), "new_sha256": _sha256(new)}
+        record = {
+            "config": str(real),
+            "backup": backup.name,
+            "old_sha256": _sha256(old),
+            "new_sha256": _sha256(new),
+        }
         _write_new(meta, json.dumps(record, indent=1).encode(), private)
         _fsync_dir(folder)
         cleanup_temp_files(real)
         atomic_replace(real, new, mode)
     except PermissionError as exc:
-        raise InputError(f"permission denied writing {exc.filename or real.parent}; nothing was changed") from None
+        raise InputError(
+            f"permission denied writing {exc.filename or real.parent}; nothing was changed"
+        ) from None
     except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror} ({exc.filename}); the config was not changed") from None
+        raise InputError(
+            f"cannot write: {exc.strerror} ({exc.filename}); the config was not changed"
+        ) from None
     return Written(real, backup, patch_file)
 
 
@@ -163,5 +172,7 @@ def restore(path: Path) -> Path:
         for used in (meta, backup, backup.with_suffix(".patch")):
             used.unlink(missing_ok=True)
     except PermissionError as exc:
-        raise InputError(f"permission denied writing {exc.filename or real.parent}; nothing was changed") from None
+        raise InputError(
+            f"permission denied writing {exc.filename or real.parent}; nothing was changed"
+        ) from None
     return backup

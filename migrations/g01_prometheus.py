@@ -73,9 +73,9 @@ def fix(ctx):
         else:
             ctx.report(note, PROM)
         ctx.findings[-1].line = line
-    success_only = "prometheus" in _names(ctx.get(("litellm_settings", "success_callback"))) or "prometheus" in _names(
-        ctx.get(("litellm_settings", "failure_callback"))
-    )
+    success_only = "prometheus" in _names(
+        ctx.get(("litellm_settings", "success_callback"))
+    ) or "prometheus" in _names(ctx.get(("litellm_settings", "failure_callback")))
     if "prometheus" in _names(ctx.get(CALLBACKS)):
         return
     if not (wants or success_only):
@@ -88,7 +88,9 @@ def fix(ctx):
             CALLBACKS,
         )
     else:
-        ctx.report("added prometheus to litellm_settings.callbacks: /metrics is served on the proxy port", CALLBACKS)
+        ctx.report(
+            "added prometheus to litellm_settings.callbacks: /metrics is served on the proxy port", CALLBACKS
+        )
     ctx.report(
         "/metrics needs the master key by default (401 without it)",
         CALLBACKS,

@@ -61,7 +61,10 @@ def _move_misplaced(ctx):
         doc.delete(src)
         if current is MISSING:
             doc.set(dst, value)
-            ctx.report(f"moved router_settings.{key} to general_settings: under router_settings it aborts startup", dst)
+            ctx.report(
+                f"moved router_settings.{key} to general_settings: under router_settings it aborts startup",
+                dst,
+            )
         else:
             ctx.warn(
                 f"deleted router_settings.{key}: {value!r} (it aborts startup there); kept general_settings.{key}: "

@@ -63,7 +63,9 @@ def fix(ctx):
     if strategy not in OLD:
         return
     doc.set(STRATEGY, "simple-shuffle")
-    ctx.report(f"routing_strategy {strategy} → simple-shuffle (the default and recommended strategy)", STRATEGY)
+    ctx.report(
+        f"routing_strategy {strategy} → simple-shuffle (the default and recommended strategy)", STRATEGY
+    )
     deployments = _deployments(doc)
     if any(_has_limits(d) for d in deployments):
         if doc.append(CHECKS, "enforce_model_rate_limits"):

@@ -1,0 +1,214 @@
+"""The Document layer: span edits keep every untouched byte, comments stay with their keys."""
+
+import pytest
+import yaml
+
+from autofix.document import MISSING, Document, render_scalar
+from autofix.errors import EditRefused, InputError
+from autofix.verify import verify
+
+
+def edit(text: str, *ops) -> str:
+    doc = Document(text)
+    for op, *args in ops:
+        getattr(doc, op)(*args)
+    doc.commit()
+    verify(text, doc.text, doc.changes)
+    return doc.text
+
+
+def test_set_scalar_keeps_quotes_and_inline_comment():
+    text = 'a:\n  s: "old"   # why\n  t: 1\n'
+    assert edit(text, ("set", ("a", "s"), "new")) == 'a:\n  s: "new"   # why\n  t: 1\n'
+
+
+def test_set_single_quoted_and_plain():
+    assert edit("k: 'x'\n", ("set", ("k",), "it's")) == "k: 'it''s'\n"
+    assert edit("k: x\n", ("set", ("k",), "yes")) == 'k: "yes"\n'  # a plain yes would read as true
+    assert edit("k: x\n", ("set", ("k",), 300)) == "k: 300\n"
+
+
+def test_add_key_goes_after_last_entry_above_blank_line_and_section_comment():
+    text = "a:\n  x: 1\n  y:\n    - 1\n\n# section b\nb: 2\n"
+    out = edit(text, ("set", ("a", "z"), True))
+    assert out == "a:\n  x: 1\n  y:\n    - 1\n  z: true\n\n# section b\nb: 2\n"
+
+
+def test_add_key_at_mapping_own_indentation():
+    text = "a:\n    x: 1\n    y: 2\nb: 1\n"
+    assert edit(text, ("set", ("a", "z"), 3)) == "a:\n    x: 1\n    y: 2\n    z: 3\nb: 1\n"
+
+
+def test_new_section_goes_after_existing_sections_with_the_files_spacing():
+    text = "a: 1\n\nb:\n  c: 2\n"
+    assert edit(text, ("set", ("new", "k"), 1)) == "a: 1\n\nb:\n  c: 2\n\nnew:\n  k: 1\n"
+    assert edit("a: 1\nb: 2\n", ("set", ("new", "k"), 1)) == "a: 1\nb: 2\nnew:\n  k: 1\n"
+
+
+def test_nested_missing_parents_are_created_in_one_block():
+    out = edit("a: 1\n", ("set", ("s", "x"), 1), ("set", ("s", "y"), 2), ("set", ("s", "z", "w"), [1, 2]))
+    assert out == "a: 1\ns:\n  x: 1\n  y: 2\n  z:\n    w: [1, 2]\n"
+
+
+def test_delete_takes_the_comment_directly_above_and_leaves_the_next_keys_comment():
+    text = "a:\n  # about x\n  x: 1   # inline\n  # about y\n  y: 2\n"
+    assert edit(text, ("delete", ("a", "x"))) == "a:\n  # about y\n  y: 2\n"
+
+
+def test_delete_keeps_a_less_indented_section_comment():
+    text = "# section\na:\n  x: 1\n  y: 2\n"
+    assert edit(text, ("delete", ("a", "x"))) == "# section\na:\n  y: 2\n"
+
+
+def test_delete_section_tidies_blank_lines():
+    text = "a: 1\n\n# about b\nb:\n  x: 1\n\nc: 2\n"
+    assert edit(text, ("delete", ("b",))) == "a: 1\n\nc: 2\n"
+
+
+def test_delete_last_key_with_prune_removes_empty_parent():
+    text = "a:\n  b:\n    c: 1\nd: 2\n"
+    assert edit(text, ("delete", ("a", "b", "c"), True)) == "d: 2\n"
+    assert edit(text, ("delete", ("a", "b", "c"))) == "a:\n  b: {}\nd: 2\n"
+
+
+def test_delete_first_key_of_list_item_keeps_the_dash():
+    text = "l:\n  - a: 1\n    b: 2\n"
+    assert edit(text, ("delete", ("l", 0, "a"))) == "l:\n  - b: 2\n"
+
+
+def test_append_block_flow_string_and_missing():
+    assert edit("l:\n  - a\n  - b\nx: 1\n", ("append", ("l",), "c")) == "l:\n  - a\n  - b\n  - c\nx: 1\n"
+    assert edit('l: ["a"]\n', ("append", ("l",), "b")) == 'l: ["a", "b"]\n'
+    assert edit("l: []\n", ("append", ("l",), "b")) == "l: [b]\n"
+    assert edit("l: mod.handler\n", ("append", ("l",), "b")) == "l: [mod.handler, b]\n"
+    assert edit("x: 1\n", ("append", ("l",), "b")) == "x: 1\nl: [b]\n"
+
+
+def test_append_never_duplicates():
+    doc = Document("l: [a, b]\n")
+    assert doc.append(("l",), "a") is False
+    assert not doc.changes
+
+
+def test_rename_keeps_value_and_comments():
+    text = "r:\n  # fallbacks\n  old_name:  # c\n    a: [b]\n"
+    assert (
+        edit(text, ("rename", ("r", "old_name"), "new_name"))
+        == "r:\n  # fallbacks\n  new_name:  # c\n    a: [b]\n"
+    )
+
+
+def test_crlf_bom_and_missing_final_newline_are_kept():
+    text = "a:\r\n  x: 1\r\nb: 2"
+    doc = Document(text, bom=True)
+    doc.set(("a", "y"), 2)
+    doc.delete(("b",))
+    data = doc.render()
+    assert data == b"\xef\xbb\xbfa:\r\n  x: 1\r\n  y: 2"
+
+
+def test_trailing_whitespace_and_document_marker_untouched():
+    text = "---\na: 1   \n# c  \nb:\n  x: y\t\n"
+    assert edit(text, ("set", ("b", "x"), "z")) == "---\na: 1   \n# c  \nb:\n  x: z\t\n"
+
+
+def test_flow_mapping_is_rewritten_in_flow_style():
+    assert edit("a: {x: 1}\n", ("set", ("a", "y"), 2)) == "a: {x: 1, y: 2}\n"
+    assert edit("a: {x: 1, y: 2}\n", ("delete", ("a", "x"))) == "a: {y: 2}\n"
+
+
+def test_empty_value_becomes_block():
+    text = "a:\n  # note\nb: 1\n"
+    assert edit(text, ("set", ("a", "k"), 1)) == "a:\n  k: 1\n  # note\nb: 1\n"
+
+
+def test_values_read_as_litellm_reads_them():
+    doc = Document("a: yes\nb: 0644\nc: on\nd: '1'\n")
+    assert (
+        doc.get(("a",)) is True
+        and doc.get(("b",)) == 420
+        and doc.get(("c",)) is True
+        and doc.get(("d",)) == "1"
+    )
+    assert doc.get(("zz",)) is MISSING
+
+
+def test_edit_through_anchor_is_refused():
+    text = "base: &b\n  x: 1\nuse: *b\n"
+    doc = Document(text)
+    with pytest.raises(EditRefused, match="shared through an anchor"):
+        doc.set(("base", "x"), 2)
+
+
+def test_key_from_merge_is_refused_but_own_keys_edit():
+    text = "base: &b\n  x: 1\nuse:\n  <<: *b\n  y: 2\n"
+    doc = Document(text)
+    with pytest.raises(EditRefused, match="merge key"):
+        doc.delete(("use", "x"))
+    doc.set(("use", "y"), 3)
+    doc.commit()
+    assert doc.text == "base: &b\n  x: 1\nuse:\n  <<: *b\n  y: 3\n"
+
+
+def test_alias_value_as_last_entry_allows_adding_after_it():
+    text = "d: &d 5\nm:\n  a: *d\n"
+    assert edit(text, ("set", ("m", "b"), 1)) == "d: &d 5\nm:\n  a: *d\n  b: 1\n"
+
+
+def test_block_scalar_last_value():
+    text = "m:\n  s: |\n    line\n\n    # not a comment\n\n# section\nn: 1\n"
+    out = edit(text, ("set", ("m", "k"), 1))
+    assert out == "m:\n  s: |\n    line\n\n    # not a comment\n  k: 1\n\n# section\nn: 1\n"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "plain",
+        "with space",
+        "yes",
+        "1:20",
+        "a: b",
+        "#x",
+        "é",
+        "os.environ/X",
+        "",
+        "qwen2.5-coder:7b",
+        "-dash",
+        "null",
+        "0644",
+        "x\ny",
+        "tab\tin",
+    ],
+)
+def test_render_scalar_round_trips(value):
+    assert yaml.safe_load(f"k: {render_scalar(value)}") == {"k": value}
+    assert yaml.safe_load(f"k: [{render_scalar(value, flow=True)}]") == {"k": [value]}
+
+
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("", "empty file"),
+        ("# only a comment\n", "empty file"),
+        ("- a\n- b\n", "top level is a list"),
+        ("just a string\n", "top level is a str"),
+        ("a: [1,\n", "invalid YAML"),
+        ("model: {{ model }}\n", "Jinja template"),
+        ("{% for m in models %}\n- {{ m }}\n{% endfor %}\n", "Jinja template"),
+        ("a: 1\nb: 2\na: 3\n", "duplicate key 'a' at lines 1 and 3"),
+        ("a: 1\n---\nb: 2\n", "invalid YAML"),
+        ("a:\n\t- b\n", "invalid YAML"),
+    ],
+)
+def test_bad_input_is_one_clear_line(text, reason):
+    with pytest.raises(InputError) as info:
+        Document(text)
+    assert reason in str(info.value) and "\n" not in str(info.value)
+
+
+def test_non_utf8_and_binary():
+    with pytest.raises(InputError, match="not UTF-8"):
+        Document.from_bytes(b"a: \xff\xfe\n", "x.yaml")
+    with pytest.raises(InputError, match="binary"):
+        Document.from_bytes(b"a: 1\x00\n", "x.yaml")
