@@ -75,11 +75,11 @@ def process(
     show_secrets: bool,
     strict: bool,
 ) -> int:
-    from autofix import registry, writer
-    from autofix.discover import default_config, read_config
-    from autofix.errors import InputError, VerificationError
+    from autofix import registry
+    from autofix.batch import fix_file
+    from autofix.discover import default_config
+    from autofix.errors import InputError
     from autofix.report import mask_line, unified_diff
-    from autofix.runner import run
 
     out = sys.stdout
     style = _Style(out)
@@ -102,42 +102,21 @@ def process(
     hidden = 0
     optional_ids: set[str] = set()
     for path in paths:
-        name = str(path)
-        try:
-            data = read_config(path)
-            result = run(data, plan, name=name, unsafe=unsafe)
-        except InputError as exc:
-            _err(str(exc if exc.path else exc.located(name)))
+        outcome = fix_file(path, plan, unsafe=unsafe, write=write, optional=optional)
+        name = outcome.name
+        result = outcome.result
+        if outcome.error:
+            _err(outcome.error)
             errors += 1
-            continue
-        except VerificationError as exc:
-            _err(f"{name}: {exc}")
-            errors += 1
-            continue
-        if optional and not write:
-            try:
-                extra = run(result.new_bytes, optional, name=name)
-                optional_ids.update(extra.applied)
-            except (InputError, VerificationError):
-                pass
+            if result is None or outcome.written is None and write and result.changed:
+                continue
+        assert result is not None
+        optional_ids.update(outcome.optional)
         hidden += sum(len(v) for v in result.hidden_unsafe.values())
-        old_text = data.decode("utf-8-sig", "replace")
-        new_text = result.new_bytes.decode("utf-8-sig", "replace")
         if result.changed:
             n_fixes += len(result.applied)
-            diff = unified_diff(old_text, new_text, path.name, show_secrets=show_secrets)
-            if write:
-                try:
-                    written = writer.write(
-                        path,
-                        data,
-                        result.new_bytes,
-                        unified_diff(old_text, new_text, path.name, show_secrets=True),
-                    )
-                except InputError as exc:
-                    _err(str(exc.located(name)))
-                    errors += 1
-                    continue
+            if outcome.written is not None:
+                written = outcome.written
                 fixed_files += 1
                 print(style(f"fixed {name}", "1") + f": {', '.join(result.applied)}", file=out)
                 print(f"  backup: {written.backup}", file=out)
@@ -147,7 +126,9 @@ def process(
                 )
             else:
                 pending += 1
-                out.write(style.diff(diff))
+                old_text = result.old_bytes.decode("utf-8-sig", "replace")
+                new_text = result.new_bytes.decode("utf-8-sig", "replace")
+                out.write(style.diff(unified_diff(old_text, new_text, path.name, show_secrets=show_secrets)))
         for f in result.findings:
             n_findings += 1
             where = f"{name}:{f.line}" if f.line else name

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from autofix.errors import InputError
 
+MAX_BYTES = 32 * 1024 * 1024  # a LiteLLM config of 10,000 models is about 3 MB
+
 DEFAULT_NAMES = (
     "config.yaml",
     "config.yml",
@@ -41,6 +43,9 @@ def read_config(path: Path) -> bytes:
     if not path.is_file():
         raise InputError("not a regular file", path=name)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"file is {size / 1e6:.1f} MB; autofix reads configs up to {MAX_BYTES // 2**20} MB", path=name)
         return path.read_bytes()
     except PermissionError:
         raise InputError("permission denied", path=name) from None

@@ -222,12 +222,107 @@ def render_items(items: list[Any], dash_col: int, fmt: Format, quote: str | None
 # --------------------------------------------------------------------------------------------------
 
 
-def _compose(text: str) -> Node | None:
+MAX_DEPTH = 128  # LiteLLM's pure-Python loader gives up (RecursionError) a little above 300 levels
+MAX_EXPANDED_NODES = 2_000_000  # aliases may not expand the tree beyond this (billion laughs)
+_DEEP_HINT = re.compile(r"[\[{]{16}|(?:- ){16}|^ {256}", re.MULTILINE)
+
+
+def _compose_plain(text: str) -> Node | None:
     loader = _Loader(text)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+def _compose(text: str) -> Node | None:
+    """Compose; a text that may nest deeply is composed on a thread with a large stack, because the C
+    composer recurses once per level and would overflow the default stack (a crash, not an error)."""
+    if not _DEEP_HINT.search(text):
+        return _compose_plain(text)
+    depth = deepest = 0
+    for m in re.finditer(r"[\[\]{}]", text):  # libyaml slows down quadratically on deep flow nesting
+        depth = depth + 1 if m.group() in "[{" else max(0, depth - 1)
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_DEPTH:
+                line = text.count("\n", 0, m.start()) + 1
+                raise InputError(
+                    f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either", line=line
+                )
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["root"] = _compose_plain(text)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    old = threading.stack_size(512 * 1024 * 1024)
+    try:
+        thread = threading.Thread(target=work, name="autofix-compose")
+        thread.start()
+    finally:
+        threading.stack_size(old)
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("root")
+
+
+def _check_shape(root: Node) -> None:
+    """Refuse nesting LiteLLM cannot load and alias expansions that would exhaust memory."""
+    depth: dict[int, int] = {id(root): 1}
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for child in _children(node):
+            d = depth[id(node)] + 1
+            if d > MAX_DEPTH:
+                raise InputError(
+                    f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either",
+                    line=child.start_mark.line + 1,
+                )
+            if d > depth.get(id(child), 0):
+                depth[id(child)] = d
+            stack.append(child)
+    size: dict[int, int] = {}
+    active: set[int] = set()
+    work: list[tuple[Node, bool]] = [(root, False)]
+    while work:
+        node, done = work.pop()
+        if id(node) in size:
+            continue
+        kids = _children(node)
+        if done:
+            active.discard(id(node))
+            total = 1 + sum(size[id(c)] for c in kids)
+            size[id(node)] = total
+            if total > MAX_EXPANDED_NODES:
+                raise InputError(
+                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); refusing to load it",
+                    line=node.start_mark.line + 1,
+                )
+            continue
+        if id(node) in active:
+            raise InputError("a recursive alias (an anchor used inside itself)", line=node.start_mark.line + 1)
+        active.add(id(node))
+        work.append((node, True))
+        work.extend((c, False) for c in kids if id(c) not in size)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [c for kv in node.value for c in kv]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _problem_line(exc: yaml.YAMLError) -> int | None:
@@ -254,8 +349,11 @@ def parse(text: str) -> tuple[Node, Any]:
         else:
             reason = f"invalid YAML: {reason}"
         raise InputError(reason, line=_problem_line(exc)) from None
+    except RecursionError:
+        raise InputError(f"nested too deeply (more than {MAX_DEPTH} levels)") from None
     if root is None:
         raise InputError("empty file: no YAML document")
+    _check_shape(root)
     _check_duplicates(root)
     try:
         data = _Constructor().construct_document(root)

@@ -98,6 +98,20 @@ def cleanup_temp_files(path: Path) -> None:
             pass
 
 
+def lock(path: Path, timeout: float = 120.0):
+    """An inter-process lock for one config (keyed by its real path), so concurrent applies take turns.
+
+    The lock file lives in the temp folder, not beside the config, so a run that changes nothing leaves
+    nothing behind.
+    """
+    from filelock import FileLock
+
+    folder = Path(tempfile.gettempdir()) / "autofix-locks"
+    folder.mkdir(mode=0o1777, exist_ok=True)
+    key = hashlib.sha256(str(target_of(path)).encode()).hexdigest()[:32]
+    return FileLock(str(folder / f"{key}.lock"), timeout=timeout)
+
+
 def write(path: Path, old: bytes, new: bytes, patch: str) -> Written:
     """Back up `old`, save the patch, then atomically replace the config with `new`."""
     real = target_of(path)

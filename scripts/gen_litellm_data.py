@@ -43,7 +43,9 @@ SCHEMA_VERSION = 1
 def package_dir() -> Path:
     spec = importlib.util.find_spec("litellm")
     if spec is None or not spec.submodule_search_locations:
-        sys.exit("litellm is not installed in this interpreter; run this script with the litellm venv's python")
+        sys.exit(
+            "litellm is not installed in this interpreter; run this script with the litellm venv's python"
+        )
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -78,7 +80,11 @@ def str_const(node: ast.AST | None) -> str | None:
 
 def str_consts(node: ast.AST) -> list[str] | None:
     """The strings of a tuple/list/set/frozenset(...) literal made only of string constants."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("frozenset", "set"):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("frozenset", "set")
+    ):
         if len(node.args) != 1:
             return None
         node = node.args[0]
@@ -113,28 +119,31 @@ def receiver_name(node: ast.AST) -> str | None:
     return None
 
 
-def keys_read(node: ast.AST, is_receiver: typing.Callable[[ast.AST], bool]) -> Iterator[tuple[str, ast.AST]]:
-    """String keys read from a dict: `d.get("k", ...)`, `d["k"]`, `"k" in d` / `"k" not in d`."""
-    for n in ast.walk(node):
+def key_read_at(n: ast.AST, is_receiver: typing.Callable[[ast.AST], bool]) -> str | None:
+    """The string key read at this node: `d.get("k", ...)`, `d["k"]`, `"k" in d` / `"k" not in d`."""
+    if isinstance(n, ast.Call):
         if (
-            isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Attribute)
+            isinstance(n.func, ast.Attribute)
             and n.func.attr == "get"
             and n.args
             and is_receiver(n.func.value)
-            and str_const(n.args[0]) is not None
         ):
-            yield str_const(n.args[0]), n  # type: ignore[misc]
-        elif isinstance(n, ast.Subscript) and is_receiver(n.value) and str_const(n.slice) is not None:
-            yield str_const(n.slice), n  # type: ignore[misc]
-        elif (
-            isinstance(n, ast.Compare)
-            and len(n.ops) == 1
-            and isinstance(n.ops[0], ast.In | ast.NotIn)
-            and is_receiver(n.comparators[0])
-            and str_const(n.left) is not None
-        ):
-            yield str_const(n.left), n  # type: ignore[misc]
+            return str_const(n.args[0])
+    elif isinstance(n, ast.Subscript):
+        if is_receiver(n.value):
+            return str_const(n.slice)
+    elif isinstance(n, ast.Compare):
+        if len(n.ops) == 1 and isinstance(n.ops[0], ast.In | ast.NotIn) and is_receiver(n.comparators[0]):
+            return str_const(n.left)
+    return None
+
+
+def keys_read(node: ast.AST, is_receiver: typing.Callable[[ast.AST], bool]) -> Iterator[tuple[str, ast.AST]]:
+    """Every string key read under `node` from a dict accepted by `is_receiver` (see key_read_at)."""
+    for n in ast.walk(node):
+        key = key_read_at(n, is_receiver)
+        if key is not None:
+            yield key, n
 
 
 def enum_values(enum_cls: type) -> list[str]:
@@ -412,36 +421,62 @@ def proxy_trees(pkg: Path) -> tuple[tuple[str, ast.Module], ...]:
     return tuple(out)
 
 
-def settings_reads(pkg: Path, section: str) -> dict[str, list[str]]:
-    """Keys read from `section` anywhere under litellm/proxy.
+SETTINGS_SECTIONS = ("general_settings", "litellm_settings")
 
-    A receiver is any name or attribute ending in `section` (general_settings, proxy_general_settings,
-    self.general_settings, ...), or a local name assigned from `<x>.get("<section>")` / `<x>["<section>"]`
-    in the same function (e.g. `settings = config.get("general_settings") or {}`).
+
+@functools.cache
+def settings_reads(pkg: Path) -> dict[str, dict[str, list[str]]]:
+    """Keys read from general_settings / litellm_settings anywhere under litellm/proxy.
+
+    A receiver is any name or attribute ending in the section name (general_settings,
+    proxy_general_settings, self.general_settings, ...), or a name assigned, in the same function or an
+    enclosing one, from `<x>.get("<section>")` / `<x>["<section>"]` (e.g.
+    `settings = config.get("general_settings") or {}`).
     """
-    found: dict[str, set[str]] = {}
-    for rel, tree in proxy_trees(pkg):
-        scopes: list[ast.AST] = [tree] + [
-            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-        ]
-        for scope in scopes:
-            aliases: set[str] = set()
-            for n in ast.walk(scope) if scope is not tree else ():
-                if isinstance(n, ast.Assign | ast.AnnAssign) and n.value is not None:
-                    targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-                    if any(k == section for k, _ in keys_read(n.value, lambda r: True)) and all(
-                        isinstance(t, ast.Name) for t in targets
-                    ):
-                        aliases.update(t.id for t in targets)  # type: ignore[attr-defined]
+    found: dict[str, dict[str, set[str]]] = {section: {} for section in SETTINGS_SECTIONS}
+    functions = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
-            def is_receiver(r: ast.AST, aliases: set[str] = aliases) -> bool:
+    def aliases_in(func: ast.AST) -> dict[str, set[str]]:
+        """Names bound from a section in this function's own body (nested functions excluded)."""
+        out: dict[str, set[str]] = {section: set() for section in SETTINGS_SECTIONS}
+        stack = list(ast.iter_child_nodes(func))
+        while stack:
+            n = stack.pop()
+            if isinstance(n, functions | ast.ClassDef):
+                continue
+            if isinstance(n, ast.Assign | ast.AnnAssign) and n.value is not None:
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                if all(isinstance(t, ast.Name) for t in targets):
+                    for key, _ in keys_read(n.value, lambda r: True):
+                        if key in out:
+                            out[key].update(t.id for t in targets)  # type: ignore[attr-defined]
+            stack.extend(ast.iter_child_nodes(n))
+        return out
+
+    def visit(n: ast.AST, rel: str, aliases: dict[str, frozenset[str]]) -> None:
+        if isinstance(n, functions):
+            own = aliases_in(n)
+            aliases = {s: aliases[s] | own[s] for s in SETTINGS_SECTIONS}
+        for section in SETTINGS_SECTIONS:
+
+            def is_receiver(r: ast.AST, section: str = section) -> bool:
                 name = receiver_name(r)
-                return name is not None and (name.endswith(section) or name in aliases)
+                return name is not None and (name.endswith(section) or name in aliases[section])
 
-            for key, node in keys_read(scope, is_receiver):
-                if key != section:
-                    found.setdefault(key, set()).add(f"{rel}:{node.lineno}")  # type: ignore[attr-defined]
-    return {k: sorted(v, key=lambda s: (s.rsplit(":", 1)[0], int(s.rsplit(":", 1)[1]))) for k, v in found.items()}
+            key = key_read_at(n, is_receiver)
+            if key is not None and key != section:
+                found[section].setdefault(key, set()).add(f"{rel}:{n.lineno}")  # type: ignore[attr-defined]
+        for child in ast.iter_child_nodes(n):
+            visit(child, rel, aliases)
+
+    for rel, tree in proxy_trees(pkg):
+        visit(tree, rel, {section: frozenset() for section in SETTINGS_SECTIONS})
+
+    def order(loc: str) -> tuple[str, int]:
+        path, line = loc.rsplit(":", 1)
+        return path, int(line)
+
+    return {section: {k: sorted(v, key=order) for k, v in keys.items()} for section, keys in found.items()}
 
 
 def general_settings(pkg: Path, sources: dict) -> dict:
@@ -453,15 +488,19 @@ def general_settings(pkg: Path, sources: dict) -> dict:
         "file": "litellm/proxy/_types.py",
         "note": "a documentation/endpoint model: the proxy does not validate general_settings against it",
     }
-    read = settings_reads(pkg, "general_settings")
+    read = settings_reads(pkg)["general_settings"]
     sources["general_settings_read"] = {
         "files": "litellm/proxy/**/*.py",
-        "how": settings_reads.__doc__.strip().replace("\n    ", " ").replace("`", ""),  # type: ignore[union-attr]
+        "how": " ".join((settings_reads.__doc__ or "").split()).replace("`", ""),
         "limits": (
             "keys read through a non-literal, through a pydantic/TypedDict view or an unrelated "
             "variable name are not found"
         ),
         "where": read,
+    }
+    sources["general_settings_read_not_declared"] = {
+        "derived": "general_settings_read minus general_settings_declared",
+        "files": ["litellm/proxy/**/*.py", "litellm/proxy/_types.py"],
     }
     return {
         "general_settings_declared": declared,
@@ -488,7 +527,9 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
             loop = n
             break
     if loop is None or not isinstance(loop.target, ast.Tuple):
-        raise LookupError("proxy_server.py: no `for key, value in litellm_settings.items()` loop in load_config")
+        raise LookupError(
+            "proxy_server.py: no `for key, value in litellm_settings.items()` loop in load_config"
+        )
     var = loop.target.elts[0].id  # type: ignore[attr-defined]
     chain = next(s for s in loop.body if isinstance(s, ast.If))
     special: dict[str, list[str]] = {}
@@ -498,9 +539,7 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
             special.setdefault(key, []).append(ast.unparse(node.test))
         node = node.orelse[0] if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If) else None
     # the final `else:` (setattr) also compares the key, for side effects after the setattr
-    side_effects = sorted(
-        {key for stmt in node_orelse(chain) for key, _ in compared_strings(stmt, var)}
-    )
+    side_effects = sorted({key for stmt in node_orelse(chain) for key, _ in compared_strings(stmt, var)})
     sources["litellm_settings_special"] = {
         "file": ps.rel,
         "function": "ProxyConfig.load_config",
@@ -512,7 +551,7 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
         "conditions": {k: v for k, v in sorted(special.items()) if any(c != f"{var} == {k!r}" for c in v)},
         "setattr_then_side_effect": side_effects,
     }
-    read = settings_reads(pkg, "litellm_settings")
+    read = settings_reads(pkg)["litellm_settings"]
     sources["litellm_settings_read"] = {
         "files": "litellm/proxy/**/*.py",
         "how": "as general_settings_read, for litellm_settings",
@@ -622,7 +661,10 @@ def value_sets(sources: dict) -> dict:
         n for n, p in params.items() if n != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
     )
     var_keyword = sorted(n for n, p in params.items() if p.kind is p.VAR_KEYWORD)
-    sources["cache_types"] = {"object": "litellm.types.caching.LiteLLMCacheType", "file": "litellm/types/caching.py"}
+    sources["cache_types"] = {
+        "object": "litellm.types.caching.LiteLLMCacheType",
+        "file": "litellm/types/caching.py",
+    }
     sources["cache_init_params"] = {
         "object": "inspect.signature(litellm.caching.caching.Cache.__init__)",
         "file": "litellm/caching/caching.py",

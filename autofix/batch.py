@@ -1,0 +1,55 @@
+"""One file through the whole pipeline: lock, read, run, (optionally) write. No printing here."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autofix.discover import read_config
+from autofix.errors import InputError, VerificationError
+from autofix.migration import Migration
+from autofix.report import unified_diff
+from autofix.runner import Result, run
+
+
+@dataclass
+class Outcome:
+    path: Path
+    result: Result | None = None
+    error: str | None = None  # one line: file, line, reason
+    written: object | None = None  # writer.Written when the file was saved
+    optional: list[str] = field(default_factory=list)  # p2 fixes that would change the file
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def fix_file(
+    path: Path, plan: list[Migration], *, unsafe: bool = False, write: bool = False, optional: list[Migration] = ()
+) -> Outcome:
+    from autofix import writer
+
+    outcome = Outcome(path)
+    guard = writer.lock(path) if write else contextlib.nullcontext()
+    try:
+        with guard:
+            data = read_config(path)
+            result = run(data, plan, name=str(path), unsafe=unsafe)
+            outcome.result = result
+            if optional and not write:
+                with contextlib.suppress(InputError, VerificationError):
+                    outcome.optional = run(result.new_bytes, list(optional), name=str(path)).applied
+            if write and result.changed:
+                old_text = data.decode("utf-8-sig", "replace")
+                new_text = result.new_bytes.decode("utf-8-sig", "replace")
+                patch = unified_diff(old_text, new_text, path.name, show_secrets=True)
+                outcome.written = writer.write(path, data, result.new_bytes, patch)
+    except InputError as exc:
+        outcome.error = str(exc if exc.path else exc.located(str(path)))
+    except VerificationError as exc:
+        outcome.error = f"{path}: {exc}"
+    except TimeoutError:
+        outcome.error = f"{path}: another autofix run holds the lock on this file; try again"
+    return outcome
