@@ -6,7 +6,7 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autofix.discover import read_config
+from autofix.discover import STDIN, read_config
 from autofix.errors import InputError, VerificationError
 from autofix.migration import Migration
 from autofix.report import unified_diff
@@ -23,7 +23,7 @@ class Outcome:
 
     @property
     def name(self) -> str:
-        return str(self.path)
+        return "<stdin>" if self.path == STDIN else str(self.path)
 
 
 def fix_file(
@@ -32,6 +32,8 @@ def fix_file(
     from autofix import writer
 
     outcome = Outcome(path)
+    if path == STDIN:
+        return _fix_stdin(outcome, plan, unsafe=unsafe, optional=optional)
     guard = writer.lock(path) if write else contextlib.nullcontext()
     try:
         with guard:
@@ -52,4 +54,20 @@ def fix_file(
         outcome.error = f"{path}: {exc}"
     except TimeoutError:
         outcome.error = f"{path}: another autofix run holds the lock on this file; try again"
+    return outcome
+
+
+def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optional) -> Outcome:
+    import sys
+
+    try:
+        data = sys.stdin.buffer.read()
+        outcome.result = run(data, plan, name="<stdin>", unsafe=unsafe)
+        if optional:
+            with contextlib.suppress(InputError, VerificationError):
+                outcome.optional = run(outcome.result.new_bytes, list(optional), name="<stdin>").applied
+    except InputError as exc:
+        outcome.error = str(exc if exc.path else exc.located("<stdin>"))
+    except VerificationError as exc:
+        outcome.error = f"<stdin>: {exc}"
     return outcome

@@ -65,8 +65,59 @@ def _err(message: str) -> None:
     )
 
 
+def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...]]):
+    """Runs in a worker process for --jobs: migrations are passed by id, not pickled."""
+    from autofix import registry
+    from autofix.batch import fix_file
+
+    path, ids, unsafe, write, optional_ids = args
+    by_id = {m.id: m for m in registry.all_migrations()}
+    return fix_file(path, [by_id[i] for i in ids], unsafe=unsafe, write=write,
+                    optional=[by_id[i] for i in optional_ids])
+
+
+def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, jobs: int, progress: bool):
+    """Yield each file's Outcome, in the order given; in worker processes with --jobs N > 1."""
+    from autofix.batch import fix_file
+    from autofix.discover import STDIN
+
+    bar = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("autofix"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       transient=True, console=None)
+        bar.start()
+        task = bar.add_task("files", total=len(files))
+    try:
+        parallel = [f for f in files if f != STDIN]
+        if jobs > 1 and len(parallel) > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ids = tuple(m.id for m in plan)
+            opt = tuple(m.id for m in optional)
+            ctx = multiprocessing.get_context("fork")
+            chunk = max(1, len(files) // (jobs * 16))
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                args = [(f, ids, unsafe, write, opt) for f in files]
+                for outcome in pool.map(_worker, args, chunksize=chunk):
+                    if bar:
+                        bar.advance(task)
+                    yield outcome
+        else:
+            for f in files:
+                outcome = fix_file(f, plan, unsafe=unsafe, write=write, optional=optional)
+                if bar:
+                    bar.advance(task)
+                yield outcome
+    finally:
+        if bar:
+            bar.stop()
+
+
 def process(
-    paths: list[Path],
+    args: list[str],
     *,
     only: list[str] | None,
     skip: list[str] | None,
@@ -74,89 +125,148 @@ def process(
     write: bool,
     show_secrets: bool,
     strict: bool,
+    check: bool = False,
+    fmt: str = "text",
+    jobs: int = 1,
 ) -> int:
     from autofix import registry
-    from autofix.batch import fix_file
-    from autofix.discover import default_config
+    from autofix.discover import STDIN, default_config, expand
     from autofix.errors import InputError
     from autofix.report import mask_line, unified_diff
 
     out = sys.stdout
     style = _Style(out)
+    if fmt not in ("text", "json", "sarif", "github"):
+        _err(f"unknown --format {fmt!r}; valid values: text, json, sarif, github")
+        return EXIT_ERROR
     try:
         plan = registry.select(only, skip)
     except registry.SelectionError as exc:
         _err(str(exc))
         return EXIT_ERROR
-    if not paths:
+    if not args:
         try:
             found = default_config()
         except InputError as exc:
             _err(str(exc))
             return EXIT_ERROR
         print(f"autofix: using {found}", file=sys.stderr)
-        paths = [found]
+        args = [str(found)]
+    targets = expand(args)
+    files = targets.files
+    to_stdout = write and STDIN in files
+    if to_stdout and (len(files) > 1 or fmt != "text"):
+        _err("'-' (stdin to stdout) must be the only path, with the text format")
+        return EXIT_ERROR
     optional = [m for m in registry.all_migrations() if m.priority == "p2" and m not in plan]
+    text = fmt == "text" and not to_stdout
+    msg_out = sys.stderr if to_stdout else out
 
-    errors = pending = fixed_files = n_fixes = n_findings = 0
-    hidden = 0
+    errors = len(targets.errors)
+    for exc in targets.errors:
+        _err(str(exc))
+    for arg in args:
+        path = Path(arg)
+        if arg != "-" and path.is_dir() and not any(f.is_relative_to(path) for f in files):
+            _err(f"{arg}: no LiteLLM config under this folder")
+            errors += 1
+    if text:
+        for path, why in targets.skipped:
+            print(f"skipped {path}: {why}", file=msg_out)
+
+    pending = fixed_files = n_fixes = n_findings = hidden = 0
     optional_ids: set[str] = set()
-    for path in paths:
-        outcome = fix_file(path, plan, unsafe=unsafe, write=write, optional=optional)
+    outcomes = []
+    progress = text and len(files) >= 8 and sys.stderr.isatty()
+    for outcome in _outcomes(files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs,
+                             progress=progress):
+        outcomes.append(outcome)
         name = outcome.name
         result = outcome.result
         if outcome.error:
             _err(outcome.error)
             errors += 1
-            if result is None or outcome.written is None and write and result.changed:
-                continue
-        assert result is not None
+        if result is None or (outcome.error and write and outcome.written is None):
+            continue
         optional_ids.update(outcome.optional)
         hidden += sum(len(v) for v in result.hidden_unsafe.values())
         if result.changed:
             n_fixes += len(result.applied)
-            if outcome.written is not None:
-                written = outcome.written
+            if to_stdout:
+                sys.stdout.buffer.write(result.new_bytes)
+                sys.stdout.flush()
+            elif outcome.written is not None:
                 fixed_files += 1
-                print(style(f"fixed {name}", "1") + f": {', '.join(result.applied)}", file=out)
-                print(f"  backup: {written.backup}", file=out)
-                print(
-                    f"  undo:   autofix restore {name}   (or: patch -R {written.path} < {written.patch})",
-                    file=out,
-                )
+                if text:
+                    written = outcome.written
+                    print(style(f"fixed {name}", "1") + f": {', '.join(result.applied)}", file=out)
+                    print(f"  backup: {written.backup}", file=out)
+                    print(f"  undo:   autofix restore {name}   (or: patch -R {written.path} < {written.patch})",
+                          file=out)
             else:
                 pending += 1
-                old_text = result.old_bytes.decode("utf-8-sig", "replace")
-                new_text = result.new_bytes.decode("utf-8-sig", "replace")
-                out.write(style.diff(unified_diff(old_text, new_text, path.name, show_secrets=show_secrets)))
+                if text and check:
+                    print(f"would fix {name}: {', '.join(result.applied)}", file=out)
+                elif text:
+                    old_text = result.old_bytes.decode("utf-8-sig", "replace")
+                    new_text = result.new_bytes.decode("utf-8-sig", "replace")
+                    label = "stdin" if outcome.path == STDIN else outcome.path.name
+                    out.write(style.diff(unified_diff(old_text, new_text, label, show_secrets=show_secrets)))
+        elif to_stdout:
+            sys.stdout.buffer.write(result.new_bytes)
+            sys.stdout.flush()
         for f in result.findings:
             n_findings += 1
+            if not (text or to_stdout):
+                continue
             where = f"{name}:{f.line}" if f.line else name
             tag = {"warning": "warning", "unsafe": "unsafe", "refused": "refused"}.get(f.kind, "note")
             message = f.message if show_secrets else mask_line(f.message)
-            print(f"{where}: {style(f.migration, '1')} {tag}: {message}", file=out)
+            print(f"{where}: {style(f.migration, '1')} {tag}: {message}", file=msg_out)
             if f.manual:
-                print(f"    fix by hand: {f.manual if show_secrets else mask_line(f.manual)}", file=out)
+                print(f"    fix by hand: {f.manual if show_secrets else mask_line(f.manual)}", file=msg_out)
 
-    verb = "applied" if write else "would be applied"
-    parts = [f"{n_fixes} fix{'es' if n_fixes != 1 else ''} {verb}"]
-    if write:
-        parts.append(f"{fixed_files} file{'s' if fixed_files != 1 else ''} changed")
-    elif pending:
-        parts.append(f"{pending} file{'s' if pending != 1 else ''} to change")
-    if hidden:
-        parts.append(f"{hidden} more fix{'es' if hidden != 1 else ''} with --unsafe-fixes")
-    if optional_ids:
-        ids = ", ".join(sorted(optional_ids))
-        parts.append(
-            f"{len(optional_ids)} optional P2 fix{'es' if len(optional_ids) != 1 else ''} available "
-            f"with --only p2 ({ids})"
-        )
-    if n_findings:
-        parts.append(f"{n_findings} finding{'s' if n_findings != 1 else ''}")
-    if errors:
-        parts.append(f"{errors} file{'s' if errors != 1 else ''} refused")
-    print(style("; ".join(parts), "1"), file=out)
+    summary = {
+        "files": len(files), "fixes": n_fixes, "files_changed": fixed_files, "files_pending": pending,
+        "unsafe_fixes_hidden": hidden, "optional_fixes_available": sorted(optional_ids),
+        "findings": n_findings, "errors": errors, "skipped": len(targets.skipped),
+    }
+    if fmt == "json":
+        from autofix.formats import render_json
+
+        out.write(render_json(outcomes, list(registry.all_migrations()), write=write, show_secrets=show_secrets,
+                              skipped=targets.skipped, summary=summary))
+    elif fmt == "sarif":
+        from autofix.formats import render_sarif
+
+        out.write(render_sarif(outcomes, list(registry.all_migrations()), write=write, show_secrets=show_secrets))
+    elif fmt == "github":
+        from autofix.formats import render_github
+
+        out.write(render_github(outcomes, write=write, show_secrets=show_secrets))
+
+    if fmt == "text":
+        verb = "applied" if write else "would be applied"
+        parts = [f"{n_fixes} fix{'es' if n_fixes != 1 else ''} {verb}"]
+        if len(files) > 1:
+            parts.append(f"{len(files)} files")
+        if write and not to_stdout:
+            parts.append(f"{fixed_files} file{'s' if fixed_files != 1 else ''} changed")
+        elif pending:
+            parts.append(f"{pending} file{'s' if pending != 1 else ''} to change")
+        if hidden:
+            parts.append(f"{hidden} more fix{'es' if hidden != 1 else ''} with --unsafe-fixes")
+        if optional_ids:
+            ids = ", ".join(sorted(optional_ids))
+            parts.append(f"{len(optional_ids)} optional P2 fix{'es' if len(optional_ids) != 1 else ''} available "
+                         f"with --only p2 ({ids})")
+        if n_findings:
+            parts.append(f"{n_findings} finding{'s' if n_findings != 1 else ''}")
+        if targets.skipped:
+            parts.append(f"{len(targets.skipped)} skipped")
+        if errors:
+            parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        print(style("; ".join(parts), "1"), file=msg_out)
     if errors:
         return EXIT_ERROR
     if pending or (strict and n_findings):
@@ -175,7 +285,10 @@ def _build_app():
     )
 
     paths_arg = typer.Argument(
-        None, help="Config files (default: config.yaml, litellm_config.yaml, ... here).", show_default=False
+        None,
+        help="Config files, folders (searched for LiteLLM configs), globs, or - for stdin "
+        "(default: config.yaml, litellm_config.yaml, ... here).",
+        show_default=False,
     )
     only_opt = typer.Option(
         None, "--only", help="Run only these fixes: p0, p1, p2, ids (G1) or slugs; comma list or repeated."
@@ -186,6 +299,8 @@ def _build_app():
         False, "--show-secrets", help="Do not mask api keys, passwords, tokens in output."
     )
     strict_opt = typer.Option(False, "--strict", help="Exit 1 when any finding is reported.")
+    format_opt = typer.Option("text", "--format", help="Output: text, json, sarif (2.1.0) or github (annotations).")
+    jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
 
     def version_cb(value: bool) -> None:
         if value:
@@ -204,47 +319,36 @@ def _build_app():
         "check", help="Preview the fixes (the default command): diff, findings, summary. Writes nothing."
     )
     def check(
-        paths: list[Path] | None = paths_arg,
+        paths: list[str] | None = paths_arg,
         dry_run: bool = typer.Option(True, "--dry-run", help="Preview only (always true for this command)."),
+        check: bool = typer.Option(False, "--check", help="No diff: name the files that would change; exit 1 if any."),
         only: list[str] | None = only_opt,
         skip: list[str] | None = skip_opt,
         unsafe_fixes: bool = unsafe_opt,
         show_secrets: bool = secrets_opt,
         strict: bool = strict_opt,
+        fmt: str = format_opt,
+        jobs: int = jobs_opt,
     ) -> None:
-        raise typer.Exit(
-            process(
-                paths or [],
-                only=only,
-                skip=skip,
-                unsafe=unsafe_fixes,
-                write=False,
-                show_secrets=show_secrets,
-                strict=strict,
-            )
-        )
+        raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes, write=False,
+                                 show_secrets=show_secrets, strict=strict, check=check, fmt=fmt, jobs=jobs))
 
     @app.command("apply", help="Apply the selected fixes: backup and patch first, then an atomic replace.")
     def apply(
-        paths: list[Path] | None = paths_arg,
+        paths: list[str] | None = paths_arg,
         dry_run: bool = typer.Option(False, "--dry-run", help="Preview only; write nothing."),
+        check: bool = typer.Option(False, "--check", help="Write nothing; name the files that would change."),
         only: list[str] | None = only_opt,
         skip: list[str] | None = skip_opt,
         unsafe_fixes: bool = unsafe_opt,
         show_secrets: bool = secrets_opt,
         strict: bool = strict_opt,
+        fmt: str = format_opt,
+        jobs: int = jobs_opt,
     ) -> None:
-        raise typer.Exit(
-            process(
-                paths or [],
-                only=only,
-                skip=skip,
-                unsafe=unsafe_fixes,
-                write=not dry_run,
-                show_secrets=show_secrets,
-                strict=strict,
-            )
-        )
+        raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
+                                 write=not (dry_run or check), show_secrets=show_secrets, strict=strict,
+                                 check=check, fmt=fmt, jobs=jobs))
 
     @app.command("list", help="List every fix with its id, slug, priority, safety and title.")
     def list_() -> None:

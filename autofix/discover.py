@@ -1,12 +1,17 @@
-"""Which files to process: the paths given, or the usual LiteLLM config names in the current folder."""
+"""Which files to process: paths, folders (recursive), globs, `-` for stdin, or the usual config names."""
 
 from __future__ import annotations
 
+import glob
+import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autofix.errors import InputError
 
 MAX_BYTES = 32 * 1024 * 1024  # a LiteLLM config of 10,000 models is about 3 MB
+STDIN = Path("-")
 
 DEFAULT_NAMES = (
     "config.yaml",
@@ -20,6 +25,20 @@ DEFAULT_NAMES = (
     "config/litellm*.yml",
     "config/config.yaml",
 )
+SKIP_DIRS = {".git", ".hg", ".svn", ".autofix-backups", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
+# A top-level key LiteLLM's proxy reads: enough to call a YAML file a LiteLLM config.
+_LITELLM_SECTION = re.compile(
+    rb"^(?:model_list|litellm_settings|router_settings|general_settings|environment_variables|"
+    rb"callback_settings|include|credential_list|guardrails|mcp_servers)\s*:",
+    re.MULTILINE,
+)
+
+
+@dataclass
+class Targets:
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)  # (path, why)
+    errors: list[InputError] = field(default_factory=list)
 
 
 def default_config(cwd: Path | None = None) -> Path:
@@ -28,9 +47,63 @@ def default_config(cwd: Path | None = None) -> Path:
         for found in sorted(cwd.glob(pattern)):
             if found.is_file():
                 return found.relative_to(cwd) if found.is_relative_to(cwd) else found
-    raise InputError(
-        f"no config found here (looked for {', '.join(DEFAULT_NAMES)}); pass a path", path=str(cwd)
-    )
+    raise InputError(f"no config found here (looked for {', '.join(DEFAULT_NAMES)}); pass a path", path=str(cwd))
+
+
+def looks_like_litellm_config(path: Path) -> str | None:
+    """None when the file looks like a LiteLLM proxy config; otherwise why it is skipped."""
+    try:
+        head = path.read_bytes()[: 1 << 20]
+    except OSError as exc:
+        return f"cannot read: {exc.strerror}"
+    if _LITELLM_SECTION.search(head.removeprefix(b"\xef\xbb\xbf")):
+        return None
+    return "no LiteLLM section (model_list, litellm_settings, router_settings, general_settings, ...)"
+
+
+def _walk(folder: Path, targets: Targets, seen: set[Path]) -> None:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(files):
+            if not name.endswith((".yaml", ".yml")):
+                continue
+            path = Path(root) / name
+            why = looks_like_litellm_config(path)
+            if why:
+                targets.skipped.append((path, why))
+            elif path.resolve() not in seen:
+                seen.add(path.resolve())
+                targets.files.append(path)
+
+
+def expand(args: list[str]) -> Targets:
+    """Files named, files under folders named (LiteLLM configs only), glob matches, and `-`."""
+    targets = Targets()
+    seen: set[Path] = set()
+    for arg in args:
+        if arg == "-":
+            targets.files.append(STDIN)
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            _walk(path, targets, seen)
+        elif not path.exists() and glob.has_magic(arg):
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                targets.errors.append(InputError("no file matches this pattern", path=arg))
+            for match in matches:
+                m = Path(match)
+                if m.is_dir():
+                    _walk(m, targets, seen)
+                elif m.resolve() not in seen:
+                    seen.add(m.resolve())
+                    targets.files.append(m)
+        else:
+            key = path.resolve() if path.exists() else path
+            if key not in seen:
+                seen.add(key)
+                targets.files.append(path)
+    return targets
 
 
 def read_config(path: Path) -> bytes:

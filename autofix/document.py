@@ -55,6 +55,9 @@ class _Missing:
     def __deepcopy__(self, memo: dict) -> _Missing:
         return self
 
+    def __reduce__(self) -> str:
+        return "MISSING"  # unpickles as autofix.document.MISSING, the one instance
+
 
 MISSING: Any = _Missing()
 

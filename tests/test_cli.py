@@ -118,7 +118,7 @@ def test_default_config_name_is_found_and_named(config):
     "name,content,reason",
     [
         ("missing.yaml", None, "no such file"),
-        ("folder", "DIR", "is a folder"),
+        ("folder", "DIR", "no LiteLLM config under this folder"),
         ("empty.yaml", b"", "empty file"),
         ("list.yaml", b"- a\n- b\n", "top level is a list"),
         ("bad.yaml", b"a: [1,\nb: 2\n", "invalid YAML"),

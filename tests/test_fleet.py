@@ -1,0 +1,158 @@
+"""Many files at once: folders, globs, stdin, --check, --jobs, and the machine-readable formats."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+UNIFIED = ROOT / "fixtures" / "litellm-unified.yaml"
+
+def _clean_config() -> str:
+    """A config the default fixes leave alone: whatever they make of a minimal one."""
+    from autofix import registry
+    from autofix.runner import run
+
+    return run(b"model_list: []\n", registry.select()).new_bytes.decode()
+
+
+CLEAN = _clean_config()
+SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
+
+
+def autofix(*args, cwd=None, stdin=None):
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "autofix", *map(str, args)], capture_output=True, cwd=cwd,
+                          env=env, timeout=120, input=stdin, text=stdin is None or isinstance(stdin, str))
+
+
+@pytest.fixture
+def fleet(tmp_path):
+    (tmp_path / "prod" / "eu").mkdir(parents=True)
+    (tmp_path / "dev").mkdir()
+    (tmp_path / ".git").mkdir()
+    shutil.copy(UNIFIED, tmp_path / "prod" / "eu" / "litellm.yaml")
+    shutil.copy(UNIFIED, tmp_path / "dev" / "config.yml")
+    (tmp_path / "dev" / "clean.yaml").write_text(CLEAN)
+    (tmp_path / "prod" / "k8s-deployment.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\n")
+    (tmp_path / "prod" / "notes.txt").write_text("model_list: []\n")
+    (tmp_path / ".git" / "config.yaml").write_text("model_list: []\n")
+    return tmp_path
+
+
+def test_folder_is_searched_for_litellm_configs_and_skips_are_named(fleet):
+    r = autofix("--check", fleet)
+    assert r.returncode == 1, r.stderr
+    assert "would fix" in r.stdout and "litellm.yaml" in r.stdout and "config.yml" in r.stdout
+    assert "skipped" in r.stdout and "k8s-deployment.yaml" in r.stdout and "no LiteLLM section" in r.stdout
+    assert ".git" not in r.stdout and "notes.txt" not in r.stdout
+    assert "clean.yaml" not in r.stdout.split("skipped")[0] or "would fix" not in r.stdout.split("clean.yaml")[0][-40:]
+
+
+def test_apply_folder_then_check_is_clean(fleet):
+    r = autofix("apply", fleet)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count("fixed ") == 2
+    assert (fleet / "dev" / "clean.yaml").read_text() == CLEAN
+    assert autofix("--check", fleet).returncode == 0
+
+
+def test_glob_and_no_match(fleet):
+    r = autofix("--check", str(fleet / "**" / "*.yml"))
+    assert r.returncode == 1 and "config.yml" in r.stdout and "litellm.yaml" not in r.stdout
+    r = autofix("--check", str(fleet / "nothing-*.yaml"))
+    assert r.returncode == 2 and "no file matches" in r.stderr
+
+
+def test_one_bad_file_does_not_stop_the_others(fleet):
+    (fleet / "dev" / "broken.yaml").write_text("model_list:\n  - [\n")
+    r = autofix("apply", fleet)
+    assert r.returncode == 2
+    assert "broken.yaml" in r.stderr
+    assert r.stdout.count("fixed ") == 2
+
+
+def test_stdin_to_stdout():
+    data = UNIFIED.read_bytes()
+    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "-"], input=data, capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert b"simple-shuffle" in r.stdout and b"background_health_checks: true" in r.stdout
+    assert b"G1" in r.stderr  # findings go to stderr, the config alone to stdout
+    again = subprocess.run([sys.executable, "-m", "autofix", "apply", "-"], input=r.stdout, capture_output=True,
+                           timeout=60)
+    assert again.stdout == r.stdout
+    r = subprocess.run([sys.executable, "-m", "autofix", "--dry-run", "-"], input=data, capture_output=True,
+                       timeout=60)
+    assert r.returncode == 1 and b"+++ b/stdin" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "-"], input=b"a: [", capture_output=True,
+                       timeout=60)
+    assert r.returncode == 2 and b"<stdin>" in r.stderr and r.stdout == b""
+
+
+def test_json_output(fleet):
+    r = autofix("--format", "json", fleet)
+    assert r.returncode == 1
+    doc = json.loads(r.stdout)
+    assert doc["mode"] == "check" and doc["summary"]["files_pending"] == 2
+    by_path = {Path(f["path"]).name: f for f in doc["files"]}
+    unified = by_path["litellm.yaml"]
+    assert unified["status"] == "pending"
+    assert {f["id"] for f in unified["fixes"]} >= {"G1", "G2", "G3"}
+    g3 = next(f for f in unified["fixes"] if f["id"] == "G3")
+    assert {"path": "router_settings.routing_strategy", "kind": "set", "old": "usage-based-routing-v2",
+            "new": "simple-shuffle"} in g3["changes"]
+    assert all(isinstance(f["line"], int) for f in unified["findings"])
+    assert by_path["clean.yaml"]["status"] == "clean"
+    assert doc["skipped"] and doc["skipped"][0]["reason"]
+
+
+def test_sarif_output_is_valid(fleet):
+    jsonschema = pytest.importorskip("jsonschema")
+    r = autofix("--format", "sarif", fleet)
+    assert r.returncode == 1
+    sarif = json.loads(r.stdout)
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    run = sarif["runs"][0]
+    assert {rule["id"] for rule in run["tool"]["driver"]["rules"]} >= {"G1", "G2", "G3"}
+    assert any(res["ruleId"] == "G3" and res["locations"][0]["physicalLocation"]["region"]["startLine"] > 0
+               for res in run["results"])
+
+
+def test_sarif_with_an_error_is_valid(fleet):
+    jsonschema = pytest.importorskip("jsonschema")
+    (fleet / "dev" / "broken.yaml").write_text("model_list:\n  - [\n")
+    r = autofix("--format", "sarif", fleet)
+    assert r.returncode == 2
+    sarif = json.loads(r.stdout)
+    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False
+
+
+def test_github_annotations(fleet):
+    r = autofix("--format", "github", fleet)
+    assert r.returncode == 1
+    lines = r.stdout.splitlines()
+    assert any(line.startswith("::warning file=") and "title=autofix G3" in line for line in lines)
+    assert any(line.startswith("::notice file=") and ",line=" in line for line in lines)
+
+
+def test_jobs_gives_the_same_result(fleet, tmp_path):
+    other = tmp_path / "copy"
+    shutil.copytree(fleet, other, ignore=shutil.ignore_patterns(".git"))
+    for i in range(6):
+        shutil.copy(UNIFIED, other / f"extra{i}.yaml")
+    serial = autofix("--format", "json", other)
+    parallel = autofix("--format", "json", "--jobs", "2", other)
+    assert parallel.returncode == serial.returncode == 1
+    assert json.loads(parallel.stdout)["files"] == json.loads(serial.stdout)["files"]
+    r = autofix("apply", "--jobs", "2", other)
+    assert r.returncode == 0 and r.stdout.count("fixed ") == 8
+
+
+def test_unknown_format_is_a_usage_error(fleet):
+    r = autofix("--format", "xml", fleet)
+    assert r.returncode == 2 and "unknown --format" in r.stderr
