@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-COMMANDS = ("check", "apply", "list", "explain", "restore")
+COMMANDS = ("check", "apply", "list", "explain", "restore", "probe")
 EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 
 
@@ -372,6 +372,18 @@ def _build_app():
             raise typer.Exit(EXIT_ERROR)
         print(f"# {m.id} {m.slug} ({m.priority}, {m.safety})\n{m.title}\n")
         print(m.doc)
+
+    @app.command("probe", help="Check a running proxy: liveliness, readiness, /cache/ping, /metrics.")
+    def probe_cmd(
+        url: str = typer.Option("http://127.0.0.1:4000", "--url", help="The proxy's base URL."),
+        key_env: str = typer.Option("LITELLM_MASTER_KEY", "--key-env", help="Env var holding the master key."),
+        fmt: str = typer.Option("text", "--format", help="text or json"),
+        config: Path | None = typer.Option(None, "--config", help="The proxy's config: decides what must be healthy."),
+        timeout: float = typer.Option(5.0, "--timeout", help="Seconds per request."),
+    ) -> None:
+        from autofix.probe import probe_command
+
+        raise typer.Exit(probe_command(url, key_env, fmt, config, timeout))
 
     @app.command("restore", help="Put back the newest autofix backup of a config.")
     def restore(path: Path = typer.Argument(..., help="The config to restore.")) -> None:
