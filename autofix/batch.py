@@ -38,11 +38,9 @@ def fix_file(
     try:
         with guard:
             data = read_config(path)
-            result = run(data, plan, name=str(path), unsafe=unsafe)
+            result = run(data, plan, name=str(path), unsafe=unsafe, optional=list(optional) if not write else [])
             outcome.result = result
-            if optional and not write:
-                with contextlib.suppress(InputError, VerificationError):
-                    outcome.optional = run(result.new_bytes, list(optional), name=str(path)).applied
+            outcome.optional = result.optional
             if write and result.changed:
                 old_text = data.decode("utf-8-sig", "replace")
                 new_text = result.new_bytes.decode("utf-8-sig", "replace")
@@ -62,10 +60,8 @@ def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optiona
 
     try:
         data = sys.stdin.buffer.read()
-        outcome.result = run(data, plan, name="<stdin>", unsafe=unsafe)
-        if optional:
-            with contextlib.suppress(InputError, VerificationError):
-                outcome.optional = run(outcome.result.new_bytes, list(optional), name="<stdin>").applied
+        outcome.result = run(data, plan, name="<stdin>", unsafe=unsafe, optional=list(optional))
+        outcome.optional = outcome.result.optional
     except InputError as exc:
         outcome.error = str(exc if exc.path else exc.located("<stdin>"))
     except VerificationError as exc:

@@ -98,6 +98,16 @@ class _Edit:
     end: int
     text: str
     seq: int = 0
+    depth: int = 0  # for insertions at one offset: the deeper (more indented) one goes first
+
+
+@dataclass
+class _Created:
+    """A mapping that a queued edit adds: later keys for it extend that edit instead of a new one."""
+
+    edit: _Edit
+    value: dict
+    render: Any
 
 
 @dataclass
@@ -227,7 +237,7 @@ def render_items(items: list[Any], dash_col: int, fmt: Format, quote: str | None
 
 MAX_DEPTH = 128  # LiteLLM's pure-Python loader gives up (RecursionError) a little above 300 levels
 MAX_EXPANDED_NODES = 2_000_000  # aliases may not expand the tree beyond this (billion laughs)
-_DEEP_HINT = re.compile(r"[\[{]{16}|(?:- ){16}|^ {256}", re.MULTILINE)
+_DEEP_HINT = re.compile(r"[\[{]{16}|(?:- ){16}|^ {100}", re.MULTILINE)
 
 
 def _compose_plain(text: str) -> Node | None:
@@ -275,8 +285,15 @@ def _compose(text: str) -> Node | None:
     return box.get("root")
 
 
-def _check_shape(root: Node) -> None:
+def _check_shape(root: Node, text: str) -> None:
     """Refuse nesting LiteLLM cannot load and alias expansions that would exhaust memory."""
+    if _DEEP_HINT.search(text):
+        _check_depth(root)
+    if "*" in text and "&" in text:
+        _check_expansion(root)
+
+
+def _check_depth(root: Node) -> None:
     depth: dict[int, int] = {id(root): 1}
     stack = [root]
     seen: set[int] = set()
@@ -295,6 +312,9 @@ def _check_shape(root: Node) -> None:
             if d > depth.get(id(child), 0):
                 depth[id(child)] = d
             stack.append(child)
+
+
+def _check_expansion(root: Node) -> None:
     size: dict[int, int] = {}
     active: set[int] = set()
     work: list[tuple[Node, bool]] = [(root, False)]
@@ -341,8 +361,11 @@ def _yaml_reason(exc: yaml.YAMLError) -> str:
 _JINJA = re.compile(r"\{\{|\{%|\{#")
 
 
-def parse(text: str) -> tuple[Node, Any]:
-    """Compose and construct `text` as LiteLLM would; raise InputError for what LiteLLM would not load."""
+def parse(text: str, *, untrusted: bool = True) -> tuple[Node, Any]:
+    """Compose and construct `text` as LiteLLM would; raise InputError for what LiteLLM would not load.
+
+    `untrusted=False` (text autofix produced from a checked input) skips the shape and duplicate checks.
+    """
     try:
         root = _compose(text)
     except yaml.YAMLError as exc:
@@ -356,8 +379,9 @@ def parse(text: str) -> tuple[Node, Any]:
         raise InputError(f"nested too deeply (more than {MAX_DEPTH} levels)") from None
     if root is None:
         raise InputError("empty file: no YAML document")
-    _check_shape(root)
-    _check_duplicates(root)
+    if untrusted:
+        _check_shape(root, text)
+        _check_duplicates(root)
     try:
         data = _Constructor().construct_document(root)
     except ConstructorError as exc:
@@ -506,8 +530,10 @@ class Document:
         self.migration = ""  # set by the runner: the migration whose edits are being recorded
         self._pending: list[_Edit] = []
         self._pending_keys: set[tuple[int, Any]] = set()
+        self._dirty: set[int] = set()  # sequences whose items a queued edit adds or removes
+        self._created: dict[Path, _Created] = {}
         self._seq = 0
-        self._parse()
+        self._parse(untrusted=True)
         self.format = self._detect_format()
 
     @classmethod
@@ -520,12 +546,29 @@ class Document:
 
     # ---- parsing and positions -------------------------------------------------------------------
 
-    def _parse(self) -> None:
-        self.root, self.data = parse(self.text)
+    def _parse(self, untrusted: bool = False) -> None:
+        self.root, self.data = parse(self.text, untrusted=untrusted)
         self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         self._entries_cache: dict[int, dict[Any, int]] = {}
+        self._sharing: tuple[set[int], set[int]] | None = None
+
+    @property
+    def _shared(self) -> set[int]:
+        return self._sharing_info()[0]
+
+    @property
+    def _merging(self) -> set[int]:
+        return self._sharing_info()[1]
+
+    def _sharing_info(self) -> tuple[set[int], set[int]]:
+        """(nodes reached more than once through aliases, mappings with a merge key); computed on demand."""
+        if self._sharing is not None:
+            return self._sharing
+        if "&" not in self.text:  # no anchor, so no alias and no merge
+            self._sharing = (set(), set())
+            return self._sharing
         counts: Counter[int] = Counter()
-        self._merging: set[int] = set()
+        merging: set[int] = set()
         stack = [self.root]
         seen: set[int] = set()
         while stack:
@@ -538,10 +581,11 @@ class Document:
                 for k, v in node.value:
                     stack.append(v)
                     if k.tag == _MERGE_TAG:
-                        self._merging.add(id(node))
+                        merging.add(id(node))
             elif isinstance(node, SequenceNode):
                 stack.extend(node.value)
-        self._shared = {nid for nid, n in counts.items() if n > 1}
+        self._sharing = ({nid for nid, n in counts.items() if n > 1}, merging)
+        return self._sharing
 
     def _line_index(self, offset: int) -> int:
         return bisect.bisect_right(self._line_starts, offset) - 1
@@ -674,6 +718,8 @@ class Document:
                 k, v = node.value[i]
                 loc = _Located(v, chain, k, i)
             elif isinstance(node, SequenceNode) and isinstance(part, int):
+                if id(node) in self._dirty:  # indices moved under a queued edit
+                    raise _NeedsCommit
                 if not -len(node.value) <= part < len(node.value):
                     return None
                 i = part % len(node.value)
@@ -805,7 +851,7 @@ class Document:
         """Apply the queued edits to the text and parse it again."""
         if not self._pending:
             return
-        edits = sorted(self._pending, key=lambda e: (e.start, e.seq))
+        edits = sorted(self._pending, key=lambda e: (e.start, -e.depth, e.seq))
         out: list[str] = []
         pos = 0
         for e in edits:
@@ -816,6 +862,8 @@ class Document:
         self.text = "".join(out)
         self._pending = []
         self._pending_keys = set()
+        self._dirty = set()
+        self._created = {}
         try:
             self._parse()
         except InputError as exc:
@@ -824,17 +872,24 @@ class Document:
                 f"(line {exc.line}: {exc.reason}); nothing was written"
             ) from None
 
-    def checkpoint(self) -> tuple[str, int]:
-        self.commit()
-        return self.text, len(self.changes)
+    def checkpoint(self) -> tuple:
+        """A point to come back to with `restore` (cheap: nothing is committed)."""
+        return self.text, [_Edit(e.start, e.end, e.text, e.seq, e.depth) for e in self._pending], set(self._pending_keys), len(
+            self.changes)
 
-    def restore(self, checkpoint: tuple[str, int]) -> None:
-        """Go back to a checkpoint: its text, and only the changes recorded before it."""
-        self.text, n = checkpoint
-        self._pending = []
-        self._pending_keys = set()
+    def restore(self, checkpoint: tuple) -> None:
+        """Go back to a checkpoint: its text and queued edits, and only the changes recorded before it."""
+        text, pending, keys, n = checkpoint
+        self.text = text
+        self._pending = [_Edit(e.start, e.end, e.text, e.seq, e.depth) for e in pending]
+        self._pending_keys = set(keys)
+        self._dirty = set()
+        self._created = {}
         del self.changes[n:]
-        self._parse()
+        if self._pending:
+            self.commit()
+        else:
+            self._parse()
 
     def render(self) -> bytes:
         self.commit()
@@ -881,6 +936,8 @@ class Document:
     def _plan_set(self, path: Path, value: Any) -> list[_Edit]:
         if not path:
             raise EditRefused("cannot replace the whole config")
+        if self._find_created(path[:-1]) is not None:
+            return self._plan_add(path[:-1], path[-1], value)
         loc = self._locate(path)
         if loc is None:
             return self._plan_add(path[:-1], path[-1], value)
@@ -920,7 +977,25 @@ class Document:
     def _key_column(self, key: Node) -> int:
         return key.start_mark.column
 
+    def _find_created(self, path: Path) -> tuple[Path, _Created] | None:
+        for i in range(len(path), 0, -1):
+            created = self._created.get(path[:i])
+            if created is not None:
+                return path[:i], created
+        return None
+
     def _plan_add(self, parent: Path, key: Any, value: Any) -> list[_Edit]:
+        found = self._find_created(parent)
+        if found is not None:  # the mapping is new in a queued edit: extend that edit
+            root, created = found
+            tree = created.value
+            for part in parent[len(root) :]:
+                tree = tree.setdefault(part, {})
+                if not isinstance(tree, dict):
+                    raise _NeedsCommit
+            tree[key] = copy.deepcopy(value)
+            created.edit.text = created.render(created.value)
+            return []
         loc = self._locate(parent)
         if loc is None:
             if not parent:
@@ -940,11 +1015,17 @@ class Document:
         self._pending_keys.add((id(node), key))
         indent = node.value[0][0].start_mark.column
         at = self._line_end(self._content_end(node))
-        lines = render_entry(key, value, indent, self.format)
         prefix = self._nl()
         if node is self.root and self.format.blank_between_sections:
             prefix += self._nl()
-        return [_Edit(at, at, prefix + self._lines(lines))]
+
+        def render(v: Any) -> str:
+            return prefix + self._lines(render_entry(key, v, indent, self.format))
+
+        edit = _Edit(at, at, render(value), depth=indent + 1)
+        if isinstance(value, dict):
+            self._created[(*parent, key)] = _Created(edit, copy.deepcopy(value), render)
+        return [edit]
 
     def _plan_rewrite_flow(self, path: Path, mutate) -> list[_Edit]:
         current = self.get(path)
@@ -968,6 +1049,8 @@ class Document:
         parent = loc.chain[-1]
         if parent.flow_style:
             return self._plan_rewrite_flow(path[:-1], lambda c: _del_in(c, path[-1]))
+        if isinstance(parent, SequenceNode):
+            self._dirty.add(id(parent))
         if isinstance(parent, MappingNode):
             if len(parent.value) == 1:
                 if parent is self.root:
@@ -1033,6 +1116,7 @@ class Document:
         assert loc is not None
         node = loc.node
         assert isinstance(node, SequenceNode)
+        self._dirty.add(id(node))
         last = node.value[-1]
         quote = last.style if isinstance(last, ScalarNode) and last.style in ("'", '"') else None
         if node.flow_style:
@@ -1043,7 +1127,7 @@ class Document:
             raise EditRefused(f"cannot find the list layout of {format_path(path)}")
         at = self._line_end(self._content_end(node))
         lines = render_items([item], dash, self.format, quote=quote)
-        return [_Edit(at, at, self._nl() + self._lines(lines))]
+        return [_Edit(at, at, self._nl() + self._lines(lines), depth=dash + 1)]
 
     def _plan_rename(self, path: Path, new_key: str) -> list[_Edit]:
         loc = self._locate(path)

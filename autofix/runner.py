@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from autofix.document import Change, Document
@@ -21,6 +22,7 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     hidden_unsafe: dict[str, list[str]] = field(default_factory=dict)  # migration id → descriptions
     passes: int = 0
+    optional: list[str] = field(default_factory=list)  # optional migrations that would change the result
 
     @property
     def changed(self) -> bool:
@@ -42,7 +44,6 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
     doc.migration = m.id
     try:
         m.fix(ctx)
-        doc.commit()
     except EditRefused as exc:
         # undo this migration's partial edits; the rest of the plan goes on
         doc.restore(checkpoint)
@@ -50,10 +51,17 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
     return ctx
 
 
-def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bool = False) -> Result:
-    """Run `plan` on the config bytes. Raises InputError (bad input) or VerificationError (bad output)."""
+def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bool = False,
+        optional: list[Migration] = ()) -> Result:
+    """Run `plan` on the config bytes. Raises InputError (bad input) or VerificationError (bad output).
+
+    `optional` migrations are tried on the result afterwards, only to say which would change it
+    (`Result.optional`); their edits are rolled back.
+    """
     doc = Document.from_bytes(data, name)
     original_text = doc.text
+    original_data = copy.deepcopy(doc.data)
+    first_parse = copy.copy(doc)  # the first parse's tree, for the lines of findings about deleted keys
     result = Result(name, data, data)
     seen_findings: set[tuple[str, str, int | None]] = set()
     for n in range(1, MAX_PASSES + 1):
@@ -75,6 +83,7 @@ def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bo
                 for d in ctx.hidden_unsafe:
                     if d not in result.hidden_unsafe[m.id]:
                         result.hidden_unsafe[m.id].append(d)
+        doc.commit()
         if len(doc.changes) == start:
             break
         if n == MAX_PASSES:
@@ -83,21 +92,30 @@ def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bo
                 "the file); nothing was written"
             )
     result.changes = list(doc.changes)
-    verify(original_text, doc.text, result.changes)
+    verify(original_text, doc.text, result.changes, old_data=original_data, new_data=doc.data)
     result.new_bytes = doc.render()
-    locate_findings(result.findings, doc, original_text)
+    locate_findings(result.findings, doc, first_parse)
+    if optional:
+        result.optional = _would_change(doc, optional)
     return result
 
 
-def locate_findings(findings: list[Finding], final: Document, original_text: str) -> None:
+def _would_change(doc: Document, migrations: list[Migration]) -> list[str]:
+    checkpoint = doc.checkpoint()
+    ids = []
+    for m in migrations:
+        before = len(doc.changes)
+        _run_one(doc, m, unsafe=False)
+        if len(doc.changes) > before:
+            ids.append(m.id)
+    if len(doc.changes) > checkpoint[3] or doc._pending:
+        doc.restore(checkpoint)
+    return ids
+
+
+def locate_findings(findings: list[Finding], final: Document, original: Document) -> None:
     """Give each finding the line of its path in the fixed file, or in the original when it was deleted."""
-    original: Document | None = None
     for f in findings:
         if f.line is not None or f.path is None:
             continue
-        if final.exists(f.path):
-            f.line = final.line(f.path)
-            continue
-        if original is None:
-            original = Document(original_text) if original_text != final.text else final
-        f.line = original.line(f.path)
+        f.line = final.line(f.path) if final.exists(f.path) else original.line(f.path)

@@ -32,21 +32,28 @@ def strict_equal(a: Any, b: Any) -> bool:
     return a == b
 
 
-def expected_data(old: Any, changes: list[Change]) -> Any:
-    expected = copy.deepcopy(old)
+def expected_data(old: Any, changes: list[Change], *, in_place: bool = False) -> Any:
+    expected = old if in_place else copy.deepcopy(old)
     for change in changes:
         apply_change(expected, change)
     return expected
 
 
-def verify(old_text: str, new_text: str, changes: list[Change]) -> None:
-    """Raise VerificationError unless new_text == old_text plus exactly the declared changes."""
-    try:
-        new = load(new_text)
-    except yaml.YAMLError as exc:
-        raise VerificationError(f"the fixed config does not parse ({exc}); nothing was written") from None
-    old = load(old_text)
-    expected = expected_data(old, changes)
+def verify(old_text: str, new_text: str, changes: list[Change], *, old_data: Any = None,
+           new_data: Any = None) -> None:
+    """Raise VerificationError unless new_text == old_text plus exactly the declared changes.
+
+    `old_data`/`new_data`, when given, are those texts as PyYAML already loaded them (the runner has
+    them from the Document's own parses); `old_data` is then consumed.
+    """
+    if new_data is None:
+        try:
+            new_data = load(new_text)
+        except yaml.YAMLError as exc:
+            raise VerificationError(f"the fixed config does not parse ({exc}); nothing was written") from None
+    new = new_data
+    expected = expected_data(old_data, changes, in_place=True) if old_data is not None else expected_data(
+        load(old_text), changes)
     if strict_equal(expected, new):
         return
     from deepdiff import DeepDiff  # only needed to explain a failure

@@ -212,3 +212,28 @@ def test_non_utf8_and_binary():
         Document.from_bytes(b"a: \xff\xfe\n", "x.yaml")
     with pytest.raises(InputError, match="binary"):
         Document.from_bytes(b"a: 1\x00\n", "x.yaml")
+
+
+def test_insertions_at_one_offset_nest_correctly_whatever_their_order():
+    text = "a:\n  l:\n    - x\n"
+    out = edit(text, ("set", ("b", "k"), 1), ("set", ("a", "m"), 2), ("append", ("a", "l"), "y"),
+               ("set", ("b", "j"), 3))
+    assert out == "a:\n  l:\n    - x\n    - y\n  m: 2\nb:\n  k: 1\n  j: 3\n"
+
+
+def test_a_refused_migration_leaves_no_trace(tmp_path):
+    from autofix.migration import Context, Migration
+    from autofix.runner import run
+
+    def first(ctx: Context):
+        ctx.doc.set(("general_settings", "a"), 1)
+
+    def second(ctx: Context):
+        ctx.doc.set(("general_settings", "b"), 2)  # extends the section the first one creates
+        ctx.doc.set(("base", "x"), 2)  # shared through an anchor: refused
+
+    m1 = Migration("T1", "one", "p0", "safe", "t", "", first)
+    m2 = Migration("T2", "two", "p0", "safe", "t", "", second)
+    result = run(b"base: &b\n  x: 1\nuse: *b\n", [m1, m2])
+    assert result.new_bytes == b"base: &b\n  x: 1\nuse: *b\ngeneral_settings:\n  a: 1\n"
+    assert any(f.kind == "refused" and f.migration == "T2" for f in result.findings)
