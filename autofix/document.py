@@ -533,6 +533,7 @@ class Document:
         self._dirty: set[int] = set()  # sequences whose items a queued edit adds or removes
         self._created: dict[Path, _Created] = {}
         self._seq = 0
+        self._stale = False
         self._parse(untrusted=True)
         self.format = self._detect_format()
 
@@ -546,8 +547,28 @@ class Document:
 
     # ---- parsing and positions -------------------------------------------------------------------
 
+    @property
+    def root(self) -> Node:
+        """The node tree of the current text (parsed on demand after a commit)."""
+        if self._stale:
+            self._stale = False
+            try:
+                self._parse()
+            except InputError as exc:
+                raise VerificationError(
+                    f"an edit by {self.migration or 'a fix'} produced text that does not parse "
+                    f"(line {exc.line}: {exc.reason}); nothing was written"
+                ) from None
+        return self._root
+
+    def fresh_data(self) -> Any:
+        """The current text as PyYAML reads it, from a real parse (for verification)."""
+        self.commit()
+        self.root  # noqa: B018 - parses when stale
+        return self.data
+
     def _parse(self, untrusted: bool = False) -> None:
-        self.root, self.data = parse(self.text, untrusted=untrusted)
+        self._root, self.data = parse(self.text, untrusted=untrusted)
         self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         self._entries_cache: dict[int, dict[Any, int]] = {}
         self._sharing: tuple[set[int], set[int]] | None = None
@@ -848,7 +869,7 @@ class Document:
         apply_change(self.data, change)  # reads see the edit at once; commit() re-reads the text
 
     def commit(self) -> None:
-        """Apply the queued edits to the text and parse it again."""
+        """Apply the queued edits to the text (the tree is parsed again when next needed)."""
         if not self._pending:
             return
         edits = sorted(self._pending, key=lambda e: (e.start, -e.depth, e.seq))
@@ -864,13 +885,7 @@ class Document:
         self._pending_keys = set()
         self._dirty = set()
         self._created = {}
-        try:
-            self._parse()
-        except InputError as exc:
-            raise VerificationError(
-                f"an edit by {self.migration or 'a fix'} produced text that does not parse "
-                f"(line {exc.line}: {exc.reason}); nothing was written"
-            ) from None
+        self._stale = True  # the tree is parsed again when an edit or a line number needs it
 
     def checkpoint(self) -> tuple:
         """A point to come back to with `restore` (cheap: nothing is committed)."""
@@ -886,10 +901,9 @@ class Document:
         self._dirty = set()
         self._created = {}
         del self.changes[n:]
-        if self._pending:
-            self.commit()
-        else:
-            self._parse()
+        self.commit()
+        self._stale = True
+        self.root  # noqa: B018 - parse now: reads must see the restored data
 
     def render(self) -> bytes:
         self.commit()

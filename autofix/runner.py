@@ -92,7 +92,7 @@ def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bo
                 "the file); nothing was written"
             )
     result.changes = list(doc.changes)
-    verify(original_text, doc.text, result.changes, old_data=original_data, new_data=doc.data)
+    verify(original_text, doc.text, result.changes, old_data=original_data, new_data=doc.fresh_data())
     result.new_bytes = doc.render()
     locate_findings(result.findings, doc, first_parse)
     if optional:
