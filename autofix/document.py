@@ -397,6 +397,17 @@ def parse(text: str, *, untrusted: bool = True) -> tuple[Node, Any]:
     return root, data
 
 
+def parse_tree(text: str) -> Node:
+    """The node tree of text autofix itself produced (no data, no input checks)."""
+    try:
+        root = _compose(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {_yaml_reason(exc)}", line=_problem_line(exc)) from None
+    if not isinstance(root, MappingNode):
+        raise InputError("the top level is no longer a mapping", line=1)
+    return root
+
+
 class _Constructor(SafeConstructor):
     """SafeConstructor whose merge-key handling (`<<: *x`) leaves the composed node tree unchanged.
 
@@ -531,6 +542,7 @@ class Document:
         self._pending: list[_Edit] = []
         self._pending_keys: set[tuple[int, Any]] = set()
         self._dirty: set[int] = set()  # sequences whose items a queued edit adds or removes
+        self._spans: list[tuple[int, int]] = []  # (start, end) of the queued edits, sorted
         self._created: dict[Path, _Created] = {}
         self._seq = 0
         self._stale = False
@@ -553,7 +565,7 @@ class Document:
         if self._stale:
             self._stale = False
             try:
-                self._parse()
+                self._parse(with_data=False)
             except InputError as exc:
                 raise VerificationError(
                     f"an edit by {self.migration or 'a fix'} produced text that does not parse "
@@ -564,11 +576,23 @@ class Document:
     def fresh_data(self) -> Any:
         """The current text as PyYAML reads it, from a real parse (for verification)."""
         self.commit()
-        self.root  # noqa: B018 - parses when stale
+        if self._stale or not self._data_from_text:
+            self._stale = False
+            try:
+                self._parse()
+            except InputError as exc:
+                raise VerificationError(
+                    f"the fixed text does not parse (line {exc.line}: {exc.reason}); nothing was written"
+                ) from None
         return self.data
 
-    def _parse(self, untrusted: bool = False) -> None:
-        self._root, self.data = parse(self.text, untrusted=untrusted)
+    def _parse(self, untrusted: bool = False, with_data: bool = True) -> None:
+        """Parse the text. Without data (mid-run, when only the tree is needed) the edited data is kept."""
+        if with_data:
+            self._root, self.data = parse(self.text, untrusted=untrusted)
+            self._data_from_text = True
+        else:
+            self._root = parse_tree(self.text)
         self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         self._entries_cache: dict[int, dict[Any, int]] = {}
         self._sharing: tuple[set[int], set[int]] | None = None
@@ -616,8 +640,11 @@ class Document:
 
     def _line_end(self, offset: int) -> int:
         """Offset of the line break that ends the line holding `offset` (or the end of the text)."""
-        m = _LINE_BREAK.search(self.text, self._line_starts[self._line_index(offset)])
-        return m.start() if m else len(self.text)
+        i = self._line_index(offset)
+        if i + 1 >= len(self._line_starts):
+            return len(self.text)
+        nxt = self._line_starts[i + 1]
+        return nxt - 2 if self.text[nxt - 2 : nxt] == "\r\n" else nxt - 1
 
     def _next_line_start(self, offset: int) -> int:
         i = self._line_index(offset)
@@ -866,6 +893,7 @@ class Document:
     def _record(self, path: Path, old: Any, new: Any) -> None:
         change = Change(tuple(path), copy.deepcopy(old), copy.deepcopy(new), self.migration)
         self.changes.append(change)
+        self._data_from_text = False
         apply_change(self.data, change)  # reads see the edit at once; commit() re-reads the text
 
     def commit(self) -> None:
@@ -882,6 +910,7 @@ class Document:
         out.append(self.text[pos:])
         self.text = "".join(out)
         self._pending = []
+        self._spans = []
         self._pending_keys = set()
         self._dirty = set()
         self._created = {}
@@ -897,13 +926,14 @@ class Document:
         text, pending, keys, n = checkpoint
         self.text = text
         self._pending = [_Edit(e.start, e.end, e.text, e.seq, e.depth) for e in pending]
+        self._spans = sorted((e.start, e.end) for e in self._pending)
         self._pending_keys = set(keys)
         self._dirty = set()
         self._created = {}
         del self.changes[n:]
         self.commit()
-        self._stale = True
-        self.root  # noqa: B018 - parse now: reads must see the restored data
+        self._stale = False
+        self._parse()  # with data: reads must see the restored state
 
     def render(self) -> bytes:
         self.commit()
@@ -927,18 +957,24 @@ class Document:
             self._seq += 1
             e.seq = self._seq
             self._pending.append(e)
+            bisect.insort(self._spans, (e.start, e.end))
 
     def _conflicts(self, edits: list[_Edit]) -> bool:
+        """Would any of `edits` overlap a queued edit? (An insertion conflicts only strictly inside a span.)"""
+        spans = self._spans
         for e in edits:
-            for p in self._pending:
-                if e.start == e.end:
-                    if p.start < e.start < p.end:
-                        return True
-                elif p.start == p.end:
-                    if e.start < p.start < e.end:
-                        return True
-                elif e.start < p.end and p.start < e.end:
+            i = bisect.bisect_left(spans, (e.start, -1))
+            j = i - 1
+            while j >= 0 and spans[j][0] == spans[j][1]:
+                j -= 1  # insertions before e.start cannot overlap it
+            if j >= 0 and _overlap(spans[j], (e.start, e.end)):
+                return True
+            j = i
+            limit = max(e.end, e.start + 1)
+            while j < len(spans) and spans[j][0] < limit:
+                if _overlap(spans[j], (e.start, e.end)):
                     return True
+                j += 1
         return False
 
     def _nl(self) -> str:
@@ -1065,6 +1101,9 @@ class Document:
             return self._plan_rewrite_flow(path[:-1], lambda c: _del_in(c, path[-1]))
         if isinstance(parent, SequenceNode):
             self._dirty.add(id(parent))
+        siblings = _get(self.data, path[:-1])
+        if len(parent.value) == 1 and isinstance(siblings, dict | list) and len(siblings) > 1:
+            raise _NeedsCommit  # a queued edit adds a sibling: delete from the text that has it
         if isinstance(parent, MappingNode):
             if len(parent.value) == 1:
                 if parent is self.root:
@@ -1149,6 +1188,14 @@ class Document:
         k = loc.key_node
         quote = k.style if k.style in ("'", '"') else None
         return [_Edit(k.start_mark.index, k.end_mark.index, render_scalar(new_key, quote=quote))]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    if a[0] == a[1]:
+        return b[0] < a[0] < b[1]
+    if b[0] == b[1]:
+        return a[0] < b[0] < a[1]
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _get(data: Any, path: Path) -> Any:

@@ -237,3 +237,8 @@ def test_a_refused_migration_leaves_no_trace(tmp_path):
     result = run(b"base: &b\n  x: 1\nuse: *b\n", [m1, m2])
     assert result.new_bytes == b"base: &b\n  x: 1\nuse: *b\ngeneral_settings:\n  a: 1\n"
     assert any(f.kind == "refused" and f.migration == "T2" for f in result.findings)
+
+
+def test_deleting_the_only_key_while_a_sibling_is_queued():
+    text = "s:\n  old: 1\nt: 2\n"
+    assert edit(text, ("set", ("s", "new"), True), ("delete", ("s", "old"))) == "s:\n  new: true\nt: 2\n"
