@@ -1,0 +1,137 @@
+"""autofix's benchmark: every figure is a ratio against a baseline measured in the same run.
+
+    python benchmarks/bench.py [--runs 5] [--quick] [--json out.json]
+
+Each command runs as a whole process (interpreter start-up included, as a user runs it), several
+times, and the median is used. Two clocks are reported: CPU seconds of the child process (user+sys,
+from the kernel's accounting of the finished process; steady when the machine is busy) and wall
+seconds. Ratios for the single-process figures use CPU time; fleet throughput (which is about using
+both cores) uses wall time.
+
+Figures and targets (from the issue):
+- dry-run / bare ruamel round trip (YAML().load + dump) at 2000 models: at most 1.0
+- cost at 10000 models / cost at 2000 models (5x size): at most 5.5
+- `autofix --version` / `python -c pass`: at most 10
+- fleet of 1000 small configs, files per second with --jobs 2 / without: at least 1.7
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import write_config, write_fleet  # noqa: E402
+
+ROUND_TRIP = """
+import io, sys
+from ruamel.yaml import YAML
+yaml = YAML()
+with open(sys.argv[1]) as f:
+    data = yaml.load(f)
+yaml.dump(data, io.StringIO())
+"""
+
+
+def measure(cmd: list[str], runs: int, cwd: Path | None = None) -> dict[str, float]:
+    """Median CPU (user+sys of the child) and wall seconds over `runs` runs, after one warm-up."""
+    cpu, wall = [], []
+    for i in range(runs + 1):
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}")
+        if i:  # the first run warms the page cache and is not counted
+            cpu.append(usage.ru_utime + usage.ru_stime)
+            wall.append(elapsed)
+    return {"cpu": statistics.median(cpu), "wall": statistics.median(wall), "cpu_min": min(cpu),
+            "cpu_max": max(cpu), "wall_min": min(wall), "wall_max": max(wall)}
+
+
+def autofix_cmd(*args: str) -> list[str]:
+    exe = shutil.which("autofix")
+    return [exe, *args] if exe else [sys.executable, "-m", "autofix", *args]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5, help="counted runs per command (median reported)")
+    ap.add_argument("--quick", action="store_true", help="smaller inputs, 3 runs: a smoke test, not the figures")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON")
+    args = ap.parse_args()
+    runs = 3 if args.quick else args.runs
+    sizes = (80, 400) if args.quick else (400, 2000, 10000)
+    fleet_size = 100 if args.quick else 1000
+
+    work = Path(tempfile.mkdtemp(prefix="autofix-bench-"))
+    try:
+        figures: dict[str, object] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                                                 f"Python {platform.python_version()}", "runs": runs}
+        print(f"# autofix benchmark ({figures['machine']}; median of {runs} runs after a warm-up)")
+        per_size = {}
+        for n in sizes:
+            path = write_config(work, n)
+            fix = measure(autofix_cmd("--dry-run", str(path)), runs)
+            base = measure([sys.executable, "-c", ROUND_TRIP, str(path)], runs)
+            per_size[n] = {"autofix": fix, "round_trip": base, "bytes": path.stat().st_size}
+            print(f"{n:>6} models ({path.stat().st_size / 1e6:.2f} MB): autofix --dry-run {fix['cpu']:.2f} s CPU "
+                  f"({fix['wall']:.2f} s wall), ruamel load+dump {base['cpu']:.2f} s CPU ({base['wall']:.2f} s wall) "
+                  f"-> ratio {fix['cpu'] / base['cpu']:.2f}")
+        mid, big = sizes[-2], sizes[-1]
+        ratio_rt = per_size[mid]["autofix"]["cpu"] / per_size[mid]["round_trip"]["cpu"]
+        scale = per_size[big]["autofix"]["cpu"] / per_size[mid]["autofix"]["cpu"]
+        size_factor = big / mid
+
+        version = measure(autofix_cmd("--version"), runs * 2)
+        bare = measure([sys.executable, "-c", "pass"], runs * 2)
+        startup = version["cpu"] / bare["cpu"]
+        print(f"start-up: autofix --version {version['cpu'] * 1000:.0f} ms CPU, python -c pass "
+              f"{bare['cpu'] * 1000:.0f} ms CPU -> ratio {startup:.1f}")
+
+        fleet = write_fleet(work, fleet_size)
+        one = measure(autofix_cmd("--check", str(fleet)), max(3, runs // 2))
+        two = measure(autofix_cmd("--check", "--jobs", "2", str(fleet)), max(3, runs // 2))
+        fps1, fps2 = fleet_size / one["wall"], fleet_size / two["wall"]
+        print(f"fleet of {fleet_size} configs (--check): {fps1:.0f} files/s in one process, {fps2:.0f} files/s "
+              f"with --jobs 2 -> speed-up {fps2 / fps1:.2f}")
+
+        targets = [
+            (f"dry-run / ruamel round trip at {mid} models", ratio_rt, "<=", 1.0),
+            (f"cost at {big} / cost at {mid} models ({size_factor:.0f}x size)", scale, "<=", 5.5),
+            ("autofix --version / python -c pass", startup, "<=", 10.0),
+            ("fleet files/s with --jobs 2 / without", fps2 / fps1, ">=", 1.7),
+        ]
+        print("\n| figure | value | target | met |\n|---|---|---|---|")
+        ok = True
+        for label, value, op, target in targets:
+            met = value <= target if op == "<=" else value >= target
+            ok &= met
+            print(f"| {label} | {value:.2f} | {op} {target} | {'yes' if met else 'NO'} |")
+        figures.update({"sizes": per_size, "startup": {"autofix": version, "python": bare},
+                        "fleet": {"files": fleet_size, "jobs1": one, "jobs2": two},
+                        "targets": [{"figure": t[0], "value": t[1], "target": f"{t[2]} {t[3]}"} for t in targets]})
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2))
+        if args.quick:
+            print("\n(--quick: smaller inputs; the targets are for the full run)")
+        return 0 if ok or args.quick else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
