@@ -135,9 +135,9 @@ _PLAIN = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./@+-]*(?::[A-Za-z0-9_./@+-]+)*")
 def _plain_ok(value: str, flow: bool) -> bool:
     if not _PLAIN.fullmatch(value):
         return False
-    if flow and ":" in value:
-        return False
     try:
+        if flow:
+            return yaml.load(f"k: [{value}]", Loader=_Loader) == {"k": [value]}
         return yaml.load(f"k: {value}", Loader=_Loader) == {"k": value}
     except yaml.YAMLError:
         return False
@@ -875,6 +875,51 @@ class Document:
         self._record(path, current, [x for i, x in enumerate(current) if i not in idx])
         return True
 
+    def mapping_to_items(self, path: Path, items: list[dict]) -> bool:
+        """Rewrite the block mapping at `path` as the list `items` of one-key mappings, in place.
+
+        `items[i]` must have the mapping's i-th key. Each `key: value  # why` line becomes
+        `- key: <new value>  # why`, so every comment keeps its line. Returns False (nothing done) when
+        the mapping's layout does not allow it (flow style, values on their own lines): use `set` then.
+        """
+        current = self.get(path)
+        if not (isinstance(current, dict) and isinstance(items, list) and len(items) == len(current)):
+            return False
+        if [next(iter(i)) if isinstance(i, dict) and len(i) == 1 else None for i in items] != list(current):
+            return False
+        try:
+            loc = self._locate(path)
+        except _NeedsCommit:
+            self.commit()
+            loc = self._locate(path)
+        node = loc.node if loc else None
+        if not isinstance(node, MappingNode) or node.flow_style or not node.value:
+            return False
+        for k, v in node.value:
+            one_line = v.start_mark.line == k.start_mark.line and v.end_mark.line == k.start_mark.line
+            if k.tag == _MERGE_TAG or not one_line or (isinstance(v, ScalarNode) and v.style in ("|", ">")):
+                return False
+            if self.text[self._line_start(k.start_mark.index) : k.start_mark.index].strip():
+                return False
+
+        def plan() -> list[_Edit]:
+            found = self._locate(path)
+            assert found is not None
+            edits = []
+            for (k, v), item in zip(found.node.value, items, strict=True):
+                new = item[next(iter(item))]
+                edits.append(_Edit(k.start_mark.index, k.start_mark.index, "- "))
+                if not _same(self.get((*path, _scalar_key(k))), new):
+                    text = _inline(new) or render_flow(new)
+                    if v.start_mark.index == v.end_mark.index:
+                        text = " " + text
+                    edits.append(_Edit(v.start_mark.index, v.end_mark.index, text))
+            return edits
+
+        self._do(plan)
+        self._record(path, current, items)
+        return True
+
     def rename(self, path: Path, new_key: str) -> bool:
         """Rename the key at `path`, keeping its value, comments and position."""
         if not self.exists(path):
@@ -1165,10 +1210,15 @@ class Document:
         return [_Edit(start, end, "")]
 
     def _plan_append(self, path: Path, item: Any) -> list[_Edit]:
+        if self._find_created(path[:-1]) is not None:  # a list in a mapping a queued edit creates
+            return self._plan_add(path[:-1], path[-1], [*self.get(path), item])
         loc = self._locate(path)
         assert loc is not None
         node = loc.node
-        assert isinstance(node, SequenceNode)
+        if not isinstance(node, SequenceNode) or not node.value:
+            if self._pending:
+                raise _NeedsCommit  # the list is what a queued edit wrote
+            return self._plan_set(path, [*self.get(path), item])
         self._dirty.add(id(node))
         last = node.value[-1]
         quote = last.style if isinstance(last, ScalarNode) and last.style in ("'", '"') else None
@@ -1187,6 +1237,7 @@ class Document:
         assert loc is not None and loc.key_node is not None
         k = loc.key_node
         quote = k.style if k.style in ("'", '"') else None
+        self._pending_keys.add((id(loc.chain[-1]), new_key))  # the new name exists only after a commit
         return [_Edit(k.start_mark.index, k.end_mark.index, render_scalar(new_key, quote=quote))]
 
 

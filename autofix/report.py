@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 
+# A key holds a secret when one of its _-separated words says so: api_key, master_key, redis_password,
+# aws_secret_access_key, auth_token, database_url, slack_webhook_url... but not max_input_tokens.
 SECRET_KEY = re.compile(
-    r"(api[_-]?key|master[_-]?key|password|passwd|secret|token|database[_-]?url|webhook[_-]?url|"
-    r"slack[_-]?webhook|access[_-]?key|private[_-]?key|credential|auth[_-]?header|authorization)",
+    r"(?:^|[_\-.])(?:api[_-]?key|master[_-]?key|key|password|passwd|pass|secret|token|database[_-]?url|"
+    r"webhook[_-]?url|webhook|access[_-]?key|private[_-]?key|credentials?|auth[_-]?header|authorization|"
+    r"connection[_-]?string|dsn|headers)(?:$|[_\-.])",
     re.IGNORECASE,
 )
 _ENTRY = re.compile(
@@ -37,15 +41,123 @@ def _split_lines(text: str) -> list[str]:
     return [m.group() for m in re.finditer(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$", text)]
 
 
-def unified_diff(old: str, new: str, name: str, *, show_secrets: bool = False) -> str:
-    """A unified diff `patch -R` can undo; a line without a final newline gets the usual marker."""
-    old_lines = _split_lines(old)
-    new_lines = _split_lines(new)
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Line opcodes like SequenceMatcher's, in near-linear time for the edits autofix makes.
+
+    Patience-style: common prefix and suffix first, then lines unique in both sides as anchors
+    (longest increasing run), recursing between anchors; small leftovers go to difflib.
+    """
+    ops: list[tuple[str, int, int, int, int]] = []
+
+    def equal(i1: int, i2: int, j1: int, j2: int) -> None:
+        if i2 > i1:
+            ops.append(("equal", i1, i2, j1, j2))
+
+    def solve(i1: int, i2: int, j1: int, j2: int) -> None:
+        start_i, start_j = i1, j1
+        while i1 < i2 and j1 < j2 and a[i1] == b[j1]:
+            i1 += 1
+            j1 += 1
+        equal(start_i, i1, start_j, j1)
+        end_i, end_j = i2, j2
+        while i2 > i1 and j2 > j1 and a[i2 - 1] == b[j2 - 1]:
+            i2 -= 1
+            j2 -= 1
+        if i1 == i2 or j1 == j2:
+            if i1 < i2 or j1 < j2:
+                ops.append(("delete" if j1 == j2 else "insert" if i1 == i2 else "replace", i1, i2, j1, j2))
+        elif (i2 - i1) * (j2 - j1) <= 40_000:
+            for tag, x1, x2, y1, y2 in difflib.SequenceMatcher(None, a[i1:i2], b[j1:j2], autojunk=False).get_opcodes():
+                ops.append((tag, x1 + i1, x2 + i1, y1 + j1, y2 + j1))
+        else:
+            anchors = _unique_anchors(a, b, i1, i2, j1, j2)
+            if not anchors:
+                ops.append(("replace", i1, i2, j1, j2))
+            else:
+                pi, pj = i1, j1
+                for ai, bj in anchors:
+                    solve(pi, ai, pj, bj)
+                    equal(ai, ai + 1, bj, bj + 1)
+                    pi, pj = ai + 1, bj + 1
+                solve(pi, i2, pj, j2)
+        equal(i2, end_i, j2, end_j)
+
+    solve(0, len(a), 0, len(b))
+    merged: list[tuple[str, int, int, int, int]] = []
+    for op in ops:
+        if merged and merged[-1][0] == op[0] == "equal" and merged[-1][2] == op[1]:
+            merged[-1] = ("equal", merged[-1][1], op[2], merged[-1][3], op[4])
+        else:
+            merged.append(op)
+    return merged
+
+
+def _unique_anchors(a: list[str], b: list[str], i1: int, i2: int, j1: int, j2: int) -> list[tuple[int, int]]:
+    count_a: dict[str, int] = {}
+    for i in range(i1, i2):
+        count_a[a[i]] = count_a.get(a[i], 0) + 1
+    count_b: dict[str, int] = {}
+    pos_b: dict[str, int] = {}
+    for j in range(j1, j2):
+        count_b[b[j]] = count_b.get(b[j], 0) + 1
+        pos_b[b[j]] = j
+    pairs = [(i, pos_b[a[i]]) for i in range(i1, i2) if count_a[a[i]] == 1 and count_b.get(a[i]) == 1]
+    # longest increasing subsequence of the b positions (patience sorting)
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev: list[int] = [-1] * len(pairs)
+    for n, (_, j) in enumerate(pairs):
+        k = bisect.bisect_left(tails, j)
+        if k == len(tails):
+            tails.append(j)
+            tail_idx.append(n)
+        else:
+            tails[k] = j
+            tail_idx[k] = n
+        prev[n] = tail_idx[k - 1] if k else -1
     out = []
-    for line in difflib.unified_diff(old_lines, new_lines, f"a/{name}", f"b/{name}"):
+    n = tail_idx[-1] if tail_idx else -1
+    while n >= 0:
+        out.append(pairs[n])
+        n = prev[n]
+    return out[::-1]
+
+
+def unified_diff(old: str, new: str, name: str, *, show_secrets: bool = False, context: int = 3) -> str:
+    """A unified diff `patch -R` can undo; a line without a final newline gets the usual marker."""
+    a, b = _split_lines(old), _split_lines(new)
+    matcher = difflib.SequenceMatcher(None, [], [])
+    matcher.opcodes = _opcodes(a, b)  # get_grouped_opcodes reads these instead of computing its own
+    out: list[str] = []
+
+    def emit(line: str) -> None:
         if not show_secrets:
             line = mask_line(line)
         if not line.endswith(("\n", "\r")):
             line += "\n\\ No newline at end of file\n"
         out.append(line)
+
+    for group in matcher.get_grouped_opcodes(context):
+        if not out:
+            out.append(f"--- a/{name}\n+++ b/{name}\n")
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                for line in a[i1:i2]:
+                    emit(" " + line)
+                continue
+            for line in a[i1:i2]:
+                emit("-" + line)
+            for line in b[j1:j2]:
+                emit("+" + line)
     return "".join(out)
+
+
+def _range(start: int, stop: int) -> str:
+    length = stop - start
+    if length == 1:
+        return f"{start + 1}"
+    if not length:
+        start -= 1
+    return f"{start + 1},{length}"

@@ -242,3 +242,27 @@ def test_a_refused_migration_leaves_no_trace(tmp_path):
 def test_deleting_the_only_key_while_a_sibling_is_queued():
     text = "s:\n  old: 1\nt: 2\n"
     assert edit(text, ("set", ("s", "new"), True), ("delete", ("s", "old"))) == "s:\n  new: true\nt: 2\n"
+
+
+def test_mapping_to_items_keeps_every_comment():
+    text = (
+        "r:\n  cw:\n    # small to large\n    a: b   # 4k to 32k\n    c: [d]  # 8k\n  other: 1\n"
+    )
+    doc = Document(text)
+    assert doc.mapping_to_items(("r", "cw"), [{"a": ["b"]}, {"c": ["d"]}])
+    doc.rename(("r", "cw"), "cwf")
+    doc.set(("r", "cwf", 0, "a"), ["b", "e"])
+    doc.commit()
+    verify(text, doc.text, doc.changes)
+    assert doc.text == (
+        "r:\n  cwf:\n    # small to large\n    - a: [b, e]   # 4k to 32k\n    - c: [d]  # 8k\n  other: 1\n"
+    )
+
+
+def test_set_after_rename_and_two_appends_to_an_empty_list():
+    assert edit("r:\n  old: [a]\n", ("rename", ("r", "old"), "new"), ("set", ("r", "new"), ["b"])) == "r:\n  new: [b]\n"
+    assert edit("l: []\n", ("append", ("l",), "a"), ("append", ("l",), "b")) == "l: [a, b]\n"
+    assert edit("l:\nx: 1\n", ("append", ("l",), "a"), ("append", ("l",), "b")) == "l: [a, b]\nx: 1\n"
+    assert edit("x: 1\n", ("set", ("s", "k"), 1), ("append", ("s", "l"), "a"), ("append", ("s", "l"), "b")) == (
+        "x: 1\ns:\n  k: 1\n  l: [a, b]\n"
+    )
