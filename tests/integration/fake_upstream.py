@@ -39,7 +39,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 REPLY_TEXT = "Hello from the fake upstream."
@@ -55,7 +55,9 @@ def _prompt_text(body: dict) -> str:
         if isinstance(content, str):
             parts.append(content)
         elif isinstance(content, list):
-            parts.extend(p.get("text", "") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
+            parts.extend(
+                p.get("text", "") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)
+            )
     for key in ("prompt", "input", "system"):
         value = body.get(key)
         if isinstance(value, str):
@@ -66,15 +68,22 @@ def _prompt_text(body: dict) -> str:
 
 
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 class FakeUpstreamServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int = 0, *, delay: float = 0.0, delay_models=None, log_path: str | None = None,
-                 models=("fake-model",)):
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        delay: float = 0.0,
+        delay_models=None,
+        log_path: str | None = None,
+        models=("fake-model",),
+    ):
         super().__init__(("127.0.0.1", port), Handler)
         self.lock = threading.Lock()
         self.calls: list[dict] = []
@@ -218,14 +227,43 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._log(route, None)
         if route == "/models":
-            self._send_json(200, {"object": "list", "data": [
-                {"id": m, "object": "model", "created": 0, "owned_by": "fake", "max_model_len": CONTEXT_LENGTH}
-                for m in self.server.models]})
+            self._send_json(
+                200,
+                {
+                    "object": "list",
+                    "data": [
+                        {
+                            "id": m,
+                            "object": "model",
+                            "created": 0,
+                            "owned_by": "fake",
+                            "max_model_len": CONTEXT_LENGTH,
+                        }
+                        for m in self.server.models
+                    ],
+                },
+            )
         elif route == "/api/tags":
-            self._send_json(200, {"models": [
-                {"name": m, "model": m, "modified_at": _now_iso(), "size": 1, "digest": "0" * 12,
-                 "details": {"family": "llama", "parameter_size": "8B", "quantization_level": "Q4_K_M"}}
-                for m in self.server.models]})
+            self._send_json(
+                200,
+                {
+                    "models": [
+                        {
+                            "name": m,
+                            "model": m,
+                            "modified_at": _now_iso(),
+                            "size": 1,
+                            "digest": "0" * 12,
+                            "details": {
+                                "family": "llama",
+                                "parameter_size": "8B",
+                                "quantization_level": "Q4_K_M",
+                            },
+                        }
+                        for m in self.server.models
+                    ]
+                },
+            )
         elif route == "/api/version":
             self._send_json(200, {"version": "0.0.0-fake"})
         elif route in ("/", "/health"):
@@ -266,24 +304,39 @@ class Handler(BaseHTTPRequestHandler):
         if delay:
             time.sleep(delay)
         if FAIL_MARKER in _prompt_text(body):
-            self._send_json(500, {"error": {"message": "injected failure ([[fail]] in the prompt)",
-                                            "type": "server_error"}})
+            self._send_json(
+                500,
+                {"error": {"message": "injected failure ([[fail]] in the prompt)", "type": "server_error"}},
+            )
             return
         if route == "/chat/completions":
             self._openai_chat(model, body, delay)
         elif route == "/completions":
-            self._send_json(200, {
-                "id": "cmpl-" + uuid.uuid4().hex[:12], "object": "text_completion", "created": int(time.time()),
-                "model": model,
-                "choices": [{"index": 0, "text": REPLY_TEXT, "finish_reason": "stop", "logprobs": None}],
-                "usage": {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}})
+            self._send_json(
+                200,
+                {
+                    "id": "cmpl-" + uuid.uuid4().hex[:12],
+                    "object": "text_completion",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [{"index": 0, "text": REPLY_TEXT, "finish_reason": "stop", "logprobs": None}],
+                    "usage": {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10},
+                },
+            )
         elif route == "/embeddings":
             inputs = body.get("input")
             count = len(inputs) if isinstance(inputs, list) else 1
-            self._send_json(200, {
-                "object": "list", "model": model,
-                "data": [{"object": "embedding", "index": i, "embedding": [0.125] * 8} for i in range(count)],
-                "usage": {"prompt_tokens": count, "total_tokens": count}})
+            self._send_json(
+                200,
+                {
+                    "object": "list",
+                    "model": model,
+                    "data": [
+                        {"object": "embedding", "index": i, "embedding": [0.125] * 8} for i in range(count)
+                    ],
+                    "usage": {"prompt_tokens": count, "total_tokens": count},
+                },
+            )
         elif route in ("/api/chat", "/api/generate"):
             self._ollama(route, model, body, delay)
         else:
@@ -293,19 +346,35 @@ class Handler(BaseHTTPRequestHandler):
     def _openai_chat(self, model: str, body: dict, delay: float) -> None:
         usage = {"prompt_tokens": 5, "completion_tokens": 5, "total_tokens": 10}
         if not body.get("stream"):
-            self._send_json(200, {
-                "id": "chatcmpl-" + uuid.uuid4().hex[:12], "object": "chat.completion",
-                "created": int(time.time()), "model": model,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": REPLY_TEXT},
-                             "finish_reason": "stop"}],
-                "usage": usage})
+            self._send_json(
+                200,
+                {
+                    "id": "chatcmpl-" + uuid.uuid4().hex[:12],
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": model,
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": REPLY_TEXT},
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": usage,
+                },
+            )
             return
         chunk_id, created = "chatcmpl-" + uuid.uuid4().hex[:12], int(time.time())
         self._start_stream("text/event-stream")
 
         def event(delta, finish_reason=None, with_usage=False):
-            chunk = {"id": chunk_id, "object": "chat.completion.chunk", "created": created, "model": model,
-                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]}
+            chunk = {
+                "id": chunk_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}],
+            }
             if with_usage:
                 chunk["usage"] = usage
             self._write(b"data: " + json.dumps(chunk).encode() + b"\n\n")
@@ -326,19 +395,35 @@ class Handler(BaseHTTPRequestHandler):
     @staticmethod
     def _ollama_show(model: str) -> dict:
         return {
-            "license": "", "modelfile": f"FROM {model}\n", "parameters": "num_ctx 8192",
+            "license": "",
+            "modelfile": f"FROM {model}\n",
+            "parameters": "num_ctx 8192",
             "template": "{{ .Prompt }}",
-            "details": {"format": "gguf", "family": "llama", "families": ["llama"], "parameter_size": "8B",
-                        "quantization_level": "Q4_K_M"},
+            "details": {
+                "format": "gguf",
+                "family": "llama",
+                "families": ["llama"],
+                "parameter_size": "8B",
+                "quantization_level": "Q4_K_M",
+            },
             "model_info": {"general.architecture": "llama", "llama.context_length": 8192},
             "capabilities": ["completion"],
         }
 
     def _ollama(self, route: str, model: str, body: dict, delay: float) -> None:
         chat = route == "/api/chat"
-        final = {"model": model, "created_at": _now_iso(), "done": True, "done_reason": "stop",
-                 "total_duration": 1000, "load_duration": 10, "prompt_eval_count": 5, "prompt_eval_duration": 100,
-                 "eval_count": 5, "eval_duration": 100}
+        final = {
+            "model": model,
+            "created_at": _now_iso(),
+            "done": True,
+            "done_reason": "stop",
+            "total_duration": 1000,
+            "load_duration": 10,
+            "prompt_eval_count": 5,
+            "prompt_eval_duration": 100,
+            "eval_count": 5,
+            "eval_duration": 100,
+        }
         if body.get("stream", True) is False:
             if chat:
                 final["message"] = {"role": "assistant", "content": REPLY_TEXT}
@@ -368,17 +453,29 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0 = a free one)")
     parser.add_argument("--port-file", help="write the bound port here once listening")
-    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer and between chunks")
-    parser.add_argument("--delay-models", default="", help="comma-separated models the delay applies to (all)")
-    parser.add_argument("--models", default="fake-model", help="comma-separated names for /v1/models, /api/tags")
+    parser.add_argument(
+        "--delay", type=float, default=0.0, help="seconds before each answer and between chunks"
+    )
+    parser.add_argument(
+        "--delay-models", default="", help="comma-separated models the delay applies to (all)"
+    )
+    parser.add_argument(
+        "--models", default="fake-model", help="comma-separated names for /v1/models, /api/tags"
+    )
     parser.add_argument("--log", help="append one JSON line per inference request to this file")
     args = parser.parse_args(argv)
-    server = FakeUpstreamServer(args.port, delay=args.delay,
-                                delay_models=[m for m in args.delay_models.split(",") if m] or None,
-                                log_path=args.log, models=[m for m in args.models.split(",") if m])
+    server = FakeUpstreamServer(
+        args.port,
+        delay=args.delay,
+        delay_models=[m for m in args.delay_models.split(",") if m] or None,
+        log_path=args.log,
+        models=[m for m in args.models.split(",") if m],
+    )
     if args.port_file:
         with open(args.port_file + ".tmp", "w") as f:
             f.write(str(server.port))

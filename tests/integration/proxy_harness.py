@@ -57,13 +57,17 @@ def missing_prerequisites() -> list[str]:
     problems = []
     venv = venv_dir()
     if not (venv / "bin" / "litellm").exists():
-        problems.append(f"LiteLLM venv not found: {venv}/bin/litellm is missing "
-                        "(run tests/integration/install.sh, or set AUTOFIX_LITELLM_VENV)")
+        problems.append(
+            f"LiteLLM venv not found: {venv}/bin/litellm is missing "
+            "(run tests/integration/install.sh, or set AUTOFIX_LITELLM_VENV)"
+        )
     else:
         version = installed_litellm_version(venv)
         if version != LITELLM_VERSION:
-            problems.append(f"{venv} has litellm {version or '(none)'}, expected {LITELLM_VERSION} "
-                            "(run tests/integration/install.sh)")
+            problems.append(
+                f"{venv} has litellm {version or '(none)'}, expected {LITELLM_VERSION} "
+                "(run tests/integration/install.sh)"
+            )
     if not shutil.which("redis-server"):
         problems.append("redis-server not found on PATH (apt-get install redis-server)")
     return problems
@@ -72,7 +76,7 @@ def missing_prerequisites() -> list[str]:
 def installed_litellm_version(venv: Path) -> str | None:
     """litellm's version from its dist-info, without importing it (an import takes seconds)."""
     for dist in (venv / "lib").glob("python3*/site-packages/litellm-*.dist-info"):
-        name = dist.name[len("litellm-"):-len(".dist-info")]
+        name = dist.name[len("litellm-") : -len(".dist-info")]
         if name and name[0].isdigit():
             return name
     return None
@@ -88,6 +92,7 @@ def site_packages(venv: Path) -> Path:
 # --------------------------------------------------------------------------- isolation
 
 CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
 
 
 def bring_loopback_up() -> None:
@@ -122,21 +127,45 @@ def enter_private_netns() -> dict:
         _isolation.update(mode="host-loopback", detail="AUTOFIX_INTEGRATION_NO_NETNS is set")
         return isolation()
     if threading.current_thread() is not threading.main_thread():
-        _isolation.update(mode="host-loopback", detail="not on the main thread; unshare(CLONE_NEWNET) skipped")
+        _isolation.update(
+            mode="host-loopback", detail="not on the main thread; unshare(CLONE_NEWNET) skipped"
+        )
         return isolation()
     others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
     libc = ctypes.CDLL(None, use_errno=True)
+    how = "unshare CLONE_NEWNET"
     if libc.unshare(CLONE_NEWNET) != 0:
         errno = ctypes.get_errno()
-        _isolation.update(mode="host-loopback",
-                          detail=f"unshare(CLONE_NEWNET) refused: {os.strerror(errno)} (errno {errno})")
-        return isolation()
+        # Not root: a user namespace gives us the capability to raise `lo` in a network
+        # namespace of our own. The same uid/gid are mapped, so files keep their owner.
+        # (CLONE_NEWUSER needs a single-threaded process.)
+        uid, gid = os.getuid(), os.getgid()
+        if others or libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+            why = "other threads run" if others else os.strerror(ctypes.get_errno())
+            _isolation.update(
+                mode="host-loopback",
+                detail=f"unshare(CLONE_NEWNET) refused: {os.strerror(errno)} (errno {errno}); "
+                f"with a user namespace: {why}",
+            )
+            return isolation()
+        for name, text in (
+            ("uid_map", f"{uid} {uid} 1"),
+            ("setgroups", "deny"),
+            ("gid_map", f"{gid} {gid} 1"),
+        ):
+            try:
+                Path(f"/proc/self/{name}").write_text(text)
+            except OSError:
+                pass  # the maps only matter for file ownership seen inside; the netns is what counts
+        how = "unshare CLONE_NEWUSER|CLONE_NEWNET"
     try:
         bring_loopback_up()
     except OSError as error:  # cannot happen as root, but never leave the tests without loopback
-        _isolation.update(mode="broken", detail=f"private netns entered but `lo` could not be raised: {error}")
+        _isolation.update(
+            mode="broken", detail=f"private netns entered but `lo` could not be raised: {error}"
+        )
         raise
-    detail = "private network namespace (unshare CLONE_NEWNET): only 127.0.0.1 is reachable"
+    detail = f"private network namespace ({how}): only 127.0.0.1 is reachable"
     if others:
         detail += f"; threads started earlier stay outside: {', '.join(others)}"
     _isolation.update(mode="netns", detail=detail)
@@ -169,8 +198,16 @@ def spawn(argv, *, env=None, cwd=None, log_path: Path | None = None) -> subproce
     """Start a process in its own process group (stopped with stop_process)."""
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
     try:
-        return subprocess.Popen([str(a) for a in argv], env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_child_setup)
+        return subprocess.Popen(
+            [str(a) for a in argv],
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_child_setup,
+        )
     finally:
         if log_path:
             log.close()
@@ -223,9 +260,23 @@ class RedisServer:
     def start(self, timeout: float = 10.0) -> RedisServer:
         if self.running:
             return self
-        argv = [shutil.which("redis-server") or "redis-server", "--port", self.port, "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", self.workdir,
-                "--protected-mode", "yes"]
+        argv = [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            self.port,
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--dir",
+            self.workdir,
+            "--protected-mode",
+            "yes",
+        ]
         self.proc = spawn(argv, cwd=self.workdir, log_path=self.log_path)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -256,7 +307,8 @@ class RedisServer:
     def command(self, *args: str) -> bytes:
         """One raw RESP command, e.g. command("DBSIZE")."""
         payload = f"*{len(args)}\r\n".encode() + b"".join(
-            f"${len(a.encode())}\r\n{a}\r\n".encode() for a in args)
+            f"${len(a.encode())}\r\n{a}\r\n".encode() for a in args
+        )
         with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
             s.sendall(payload)
             return s.recv(65536)
@@ -293,8 +345,15 @@ class Response:
         return f"HTTP {self.status} after {self.seconds:.2f}s: {(self.text or self.error or '')[:600]}"
 
 
-def http(method: str, url: str, *, token: str | None = None, body=None, timeout: float = 30.0,
-         headers: dict | None = None) -> Response:
+def http(
+    method: str,
+    url: str,
+    *,
+    token: str | None = None,
+    body=None,
+    timeout: float = 30.0,
+    headers: dict | None = None,
+) -> Response:
     assert url.startswith("http://127.0.0.1:"), f"refusing to contact anything but 127.0.0.1: {url}"
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method)
@@ -312,8 +371,12 @@ def http(method: str, url: str, *, token: str | None = None, body=None, timeout:
         status, hdrs, raw = error.code, error.headers, error.read()
     except (urllib.error.URLError, OSError) as error:
         return Response(None, error=str(getattr(error, "reason", error)), seconds=time.monotonic() - started)
-    return Response(status, {k.lower(): v for k, v in hdrs.items()}, raw.decode("utf-8", "replace"),
-                    time.monotonic() - started)
+    return Response(
+        status,
+        {k.lower(): v for k, v in hdrs.items()},
+        raw.decode("utf-8", "replace"),
+        time.monotonic() - started,
+    )
 
 
 # ------------------------------------------------------------------------ config rewriting
@@ -366,22 +429,55 @@ def env_refs(node) -> set[str]:
         for value in node:
             found |= env_refs(value)
     elif isinstance(node, str) and node.startswith("os.environ/"):
-        found.add(node[len("os.environ/"):])
+        found.add(node[len("os.environ/") :])
     return found
 
 
-def proxy_env(config: dict, master_key: str, extra: dict | None = None) -> dict:
-    """The proxy's environment, built from scratch."""
+def placeholder_env(names, redis_port: int | None = None) -> dict:
+    """Values for the ``os.environ/NAME`` references of a config: usable, but going nowhere.
+
+    Redis host/port point at the test Redis (an unresolvable host makes every loader
+    retry DNS for seconds); URLs point at a closed loopback port; a Redis password stays
+    unset (the test Redis has none); anything else gets a readable placeholder.
+    """
+    env = {}
+    for name in sorted(names):
+        upper = name.upper()
+        if upper == "REDIS_PASSWORD":
+            continue
+        if "REDIS" in upper and upper.endswith("HOST"):
+            env[name] = "127.0.0.1"
+        elif "REDIS" in upper and upper.endswith("PORT") and redis_port:
+            env[name] = str(redis_port)
+        elif upper.endswith("PORT"):
+            env[name] = "9"
+        elif upper.endswith(("_URL", "_BASE", "_ENDPOINT", "_HOST")):
+            env[name] = "http://127.0.0.1:9" if not upper.endswith("_HOST") else "127.0.0.1"
+        else:
+            env[name] = f"placeholder-{name.lower().replace('_', '-')}"
+    return env
+
+
+def base_env(master_key: str) -> dict:
+    """PATH/HOME/locale, the offline switches, LITELLM_LOG and the master key; nothing else."""
     env = {k: os.environ[k] for k in PASSTHROUGH_ENV if k in os.environ}
     env.setdefault("LANG", "C.UTF-8")
     env.update(OFFLINE_ENV)
     env.update(LITELLM_LOG="INFO", PYTHONUNBUFFERED="1", LITELLM_MASTER_KEY=master_key)
+    return env
+
+
+def proxy_env(
+    config: dict, master_key: str, extra: dict | None = None, redis_port: int | None = None
+) -> dict:
+    """The proxy's environment, built from scratch."""
+    env = base_env(master_key)
     general = config.get("general_settings") if isinstance(config.get("general_settings"), dict) else {}
     configured = general.get("master_key")
     if isinstance(configured, str) and configured.startswith("os.environ/"):
-        env[configured[len("os.environ/"):]] = master_key
-    for name in sorted(env_refs(config)):
-        env.setdefault(name, f"placeholder-{name.lower().replace('_', '-')}")
+        env[configured[len("os.environ/") :]] = master_key
+    for name, value in placeholder_env(env_refs(config) - set(env), redis_port).items():
+        env.setdefault(name, value)
     env.update(extra or {})
     return env
 
@@ -396,8 +492,15 @@ class ProxyBootError(AssertionError):
 class Proxy:
     """The real `litellm` proxy on a config file, on 127.0.0.1:free port."""
 
-    def __init__(self, config_path: Path, workdir: Path, *, env_extra: dict | None = None,
-                 boot_timeout: float = 180.0):
+    def __init__(
+        self,
+        config_path: Path,
+        workdir: Path,
+        *,
+        env_extra: dict | None = None,
+        redis_port: int | None = None,
+        boot_timeout: float = 180.0,
+    ):
         self.config_path = Path(config_path)
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -408,34 +511,59 @@ class Proxy:
             self.master_key = literal
         else:
             self.master_key = "sk-" + secrets.token_hex(24)
-        self.env = proxy_env(self.config, self.master_key, env_extra)
+        self.env = proxy_env(self.config, self.master_key, env_extra, redis_port)
         self.port = free_port()
         self.log_path = self.workdir / "proxy.log"
         self.boot_timeout = boot_timeout
         self.proc: subprocess.Popen | None = None
         self.boot_seconds: float | None = None
+        self._started_at = 0.0
+        self.source: Path | None = None  # the config this boot copy was made from
+        self.upstream = None  # the fake upstream this proxy's api_base points at, when the caller set one
+        self.redis = None  # the RedisServer of this proxy, when the caller set one
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Proxy:
-        argv = [venv_dir() / "bin" / "litellm", "--config", self.config_path, "--host", "127.0.0.1",
-                "--port", self.port]
-        started = time.monotonic()
+        """launch() and wait_ready()."""
+        self.launch()
+        return self.wait_ready()
+
+    def launch(self) -> Proxy:
+        """Start the process; returns at once (boot several, then wait for each)."""
+        argv = [
+            venv_dir() / "bin" / "litellm",
+            "--config",
+            self.config_path,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            self.port,
+        ]
+        self._started_at = time.monotonic()
         self.proc = spawn(argv, env=self.env, cwd=self.workdir, log_path=self.log_path)
-        while time.monotonic() - started < self.boot_timeout:
+        return self
+
+    def wait_ready(self) -> Proxy:
+        """Wait for 200 from /health/liveliness; ProxyBootError (with the log tail) otherwise."""
+        while time.monotonic() - self._started_at < self.boot_timeout:
             if self.proc.poll() is not None:
-                raise ProxyBootError(self.failure(f"the proxy exited with code {self.proc.returncode} during startup"))
+                raise ProxyBootError(
+                    self.failure(f"the proxy exited with code {self.proc.returncode} during startup")
+                )
             if http("GET", self.base_url + "/health/liveliness", timeout=2).status == 200:
-                self.boot_seconds = time.monotonic() - started
+                self.boot_seconds = time.monotonic() - self._started_at
                 return self
             time.sleep(0.2)
         raise ProxyBootError(self.failure(f"no 200 from /health/liveliness within {self.boot_timeout:.0f} s"))
 
     def failure(self, message: str) -> str:
-        return (f"{message}\nconfig: {self.config_path}\n--- proxy log tail ({self.log_path}) ---\n"
-                f"{log_tail(self.log_path)}")
+        return (
+            f"{message}\nconfig: {self.config_path}\n--- proxy log tail ({self.log_path}) ---\n"
+            f"{log_tail(self.log_path)}"
+        )
 
     def stop(self) -> str:
         how = stop_process(self.proc, grace=15)
@@ -450,11 +578,13 @@ class Proxy:
         return http("GET", self.base_url + path, token=self.master_key if auth else None, timeout=timeout)
 
     def post(self, path: str, body, *, auth: bool = True, timeout: float = 60.0) -> Response:
-        return http("POST", self.base_url + path, token=self.master_key if auth else None, body=body,
-                    timeout=timeout)
+        return http(
+            "POST", self.base_url + path, token=self.master_key if auth else None, body=body, timeout=timeout
+        )
 
-    def chat(self, model: str, text: str | None = None, *, stream: bool = False, timeout: float = 60.0,
-             **extra) -> Response:
+    def chat(
+        self, model: str, text: str | None = None, *, stream: bool = False, timeout: float = 60.0, **extra
+    ) -> Response:
         text = text or f"Say hello ({secrets.token_hex(6)})"  # unique: never served from a cache
         body = {"model": model, "messages": [{"role": "user", "content": text}], "stream": stream, **extra}
         return self.post("/v1/chat/completions", body, timeout=timeout)
