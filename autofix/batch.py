@@ -20,6 +20,7 @@ class Outcome:
     error: str | None = None  # one line: file, line, reason
     written: object | None = None  # writer.Written when the file was saved
     optional: list[str] = field(default_factory=list)  # p2 fixes that would change the file
+    written_included: list[object] = field(default_factory=list)  # included files saved
 
     @property
     def name(self) -> str:
@@ -38,14 +39,21 @@ def fix_file(
     try:
         with guard:
             data = read_config(path)
-            result = run(data, plan, name=str(path), unsafe=unsafe, optional=list(optional) if not write else [])
+            result = run(data, plan, name=str(path), unsafe=unsafe, optional=list(optional) if not write else [],
+                         path=path, read=read_config)
             outcome.result = result
             outcome.optional = result.optional
             if write and result.changed:
-                old_text = data.decode("utf-8-sig", "replace")
-                new_text = result.new_bytes.decode("utf-8-sig", "replace")
-                patch = unified_diff(old_text, new_text, path.name, show_secrets=True)
-                outcome.written = writer.write(path, data, result.new_bytes, patch)
+                # included files first: the config that includes them is written last
+                for inc in result.included:
+                    if inc.changed:
+                        outcome.written_included.append(writer.write(inc.path, inc.old_bytes, inc.new_bytes,
+                                                                     _patch(inc.old_bytes, inc.new_bytes, inc.path)))
+                if result.new_bytes != data:
+                    outcome.written = writer.write(path, data, result.new_bytes,
+                                                   _patch(data, result.new_bytes, path))
+                elif outcome.written_included:
+                    outcome.written = outcome.written_included[0]
     except InputError as exc:
         outcome.error = str(exc if exc.path else exc.located(str(path)))
     except VerificationError as exc:
@@ -67,3 +75,8 @@ def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optiona
     except VerificationError as exc:
         outcome.error = f"<stdin>: {exc}"
     return outcome
+
+
+def _patch(old: bytes, new: bytes, path: Path) -> str:
+    return unified_diff(old.decode("utf-8-sig", "replace"), new.decode("utf-8-sig", "replace"), path.name,
+                        show_secrets=True)

@@ -198,20 +198,25 @@ def process(
             elif outcome.written is not None:
                 fixed_files += 1
                 if text:
-                    written = outcome.written
                     print(style(f"fixed {name}", "1") + f": {', '.join(result.applied)}", file=out)
-                    print(f"  backup: {written.backup}", file=out)
-                    print(f"  undo:   autofix restore {name}   (or: patch -R {written.path} < {written.patch})",
-                          file=out)
+                    for written in [outcome.written, *outcome.written_included]:
+                        if written is outcome.written and written in outcome.written_included:
+                            continue
+                        print(f"  backup: {written.backup}", file=out)
+                        print(f"  undo:   autofix restore {written.path}   (or: patch -R {written.path} < "
+                              f"{written.patch})", file=out)
             else:
                 pending += 1
                 if text and check:
                     print(f"would fix {name}: {', '.join(result.applied)}", file=out)
                 elif text:
-                    old_text = result.old_bytes.decode("utf-8-sig", "replace")
-                    new_text = result.new_bytes.decode("utf-8-sig", "replace")
                     label = "stdin" if outcome.path == STDIN else outcome.path.name
-                    out.write(style.diff(unified_diff(old_text, new_text, label, show_secrets=show_secrets)))
+                    shown = [(label, result.old_bytes, result.new_bytes)]
+                    shown += [(str(i.path), i.old_bytes, i.new_bytes) for i in result.included if i.changed]
+                    for label, old, new in shown:
+                        out.write(style.diff(unified_diff(old.decode("utf-8-sig", "replace"),
+                                                          new.decode("utf-8-sig", "replace"), label,
+                                                          show_secrets=show_secrets)))
         elif to_stdout:
             sys.stdout.buffer.write(result.new_bytes)
             sys.stdout.flush()
@@ -219,7 +224,8 @@ def process(
             n_findings += 1
             if not (text or to_stdout):
                 continue
-            where = f"{name}:{f.line}" if f.line else name
+            where = f.file or name
+            where = f"{where}:{f.line}" if f.line else where
             tag = {"warning": "warning", "unsafe": "unsafe", "refused": "refused"}.get(f.kind, "note")
             message = f.message if show_secrets else mask_line(f.message)
             print(f"{where}: {style(f.migration, '1')} {tag}: {message}", file=msg_out)

@@ -76,17 +76,48 @@ def _walk(folder: Path, targets: Targets, seen: set[Path]) -> None:
                 targets.files.append(path)
 
 
+def _drop_included(targets: Targets, found: list[Path]) -> None:
+    """Files that another found config includes are fixed through it, not on their own."""
+    if len(found) < 2:
+        return
+    import yaml
+
+    from autofix.includes import resolve_entry
+
+    included: dict[Path, Path] = {}
+    for path in found:
+        try:
+            head = path.read_bytes()
+            if b"include" not in head:
+                continue
+            data = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (OSError, yaml.YAMLError):
+            continue
+        entries = data.get("include") if isinstance(data, dict) else None
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, str):
+                included.setdefault(resolve_entry(entry, path.resolve(), path.resolve()), path)
+    for path in list(found):
+        by = included.get(path.resolve())
+        if by is not None and by != path:
+            targets.files.remove(path)
+            targets.skipped.append((path, f"included by {by} (fixed through it)"))
+
+
 def expand(args: list[str]) -> Targets:
     """Files named, files under folders named (LiteLLM configs only), glob matches, and `-`."""
     targets = Targets()
     seen: set[Path] = set()
+    walked: list[Path] = []
     for arg in args:
         if arg == "-":
             targets.files.append(STDIN)
             continue
         path = Path(arg)
         if path.is_dir():
+            before = len(targets.files)
             _walk(path, targets, seen)
+            walked += targets.files[before:]
         elif not path.exists() and glob.has_magic(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
@@ -94,7 +125,9 @@ def expand(args: list[str]) -> Targets:
             for match in matches:
                 m = Path(match)
                 if m.is_dir():
+                    before = len(targets.files)
                     _walk(m, targets, seen)
+                    walked += targets.files[before:]
                 elif m.resolve() not in seen:
                     seen.add(m.resolve())
                     targets.files.append(m)
@@ -103,6 +136,7 @@ def expand(args: list[str]) -> Targets:
             if key not in seen:
                 seen.add(key)
                 targets.files.append(path)
+    _drop_included(targets, walked)
     return targets
 
 

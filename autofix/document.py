@@ -543,6 +543,7 @@ class Document:
         self._pending_keys: set[tuple[int, Any]] = set()
         self._dirty: set[int] = set()  # sequences whose items a queued edit adds or removes
         self._spans: list[tuple[int, int]] = []  # (start, end) of the queued edits, sorted
+        self._filled: list[tuple[int, int]] = []  # the same, without pure insertions
         self._created: dict[Path, _Created] = {}
         self._seq = 0
         self._stale = False
@@ -956,6 +957,7 @@ class Document:
         self.text = "".join(out)
         self._pending = []
         self._spans = []
+        self._filled = []
         self._pending_keys = set()
         self._dirty = set()
         self._created = {}
@@ -972,6 +974,7 @@ class Document:
         self.text = text
         self._pending = [_Edit(e.start, e.end, e.text, e.seq, e.depth) for e in pending]
         self._spans = sorted((e.start, e.end) for e in self._pending)
+        self._filled = [sp for sp in self._spans if sp[1] > sp[0]]
         self._pending_keys = set(keys)
         self._dirty = set()
         self._created = {}
@@ -1003,17 +1006,17 @@ class Document:
             e.seq = self._seq
             self._pending.append(e)
             bisect.insort(self._spans, (e.start, e.end))
+            if e.end > e.start:
+                bisect.insort(self._filled, (e.start, e.end))
 
     def _conflicts(self, edits: list[_Edit]) -> bool:
         """Would any of `edits` overlap a queued edit? (An insertion conflicts only strictly inside a span.)"""
-        spans = self._spans
+        spans, filled = self._spans, self._filled
         for e in edits:
-            i = bisect.bisect_left(spans, (e.start, -1))
-            j = i - 1
-            while j >= 0 and spans[j][0] == spans[j][1]:
-                j -= 1  # insertions before e.start cannot overlap it
-            if j >= 0 and _overlap(spans[j], (e.start, e.end)):
+            k = bisect.bisect_left(filled, (e.start, -1)) - 1  # the nearest non-empty span starting before
+            if k >= 0 and _overlap(filled[k], (e.start, e.end)):
                 return True
+            i = bisect.bisect_left(spans, (e.start, -1))
             j = i
             limit = max(e.end, e.start + 1)
             while j < len(spans) and spans[j][0] < limit:
@@ -1143,7 +1146,7 @@ class Document:
             return []
         parent = loc.chain[-1]
         if parent.flow_style:
-            return self._plan_rewrite_flow(path[:-1], lambda c: _del_in(c, path[-1]))
+            return self._plan_delete_flow(path, parent, loc)
         if isinstance(parent, SequenceNode):
             self._dirty.add(id(parent))
         siblings = _get(self.data, path[:-1])
@@ -1197,17 +1200,35 @@ class Document:
             else:
                 break
         end = self._line_starts[last] if last < len(self._line_starts) else len(self.text)
-        # keep the spacing tidy: do not leave two blank lines where there was one
-        before_blank = first > 0 and not self._line_text(first - 1).strip()
+        # keep the spacing tidy: do not leave two blank lines where there was one, nor one at the top
+        before_blank = first == 0 or not self._line_text(first - 1).strip()
         if before_blank:
             if last < len(self._line_starts) and not self._line_text(last).strip():
                 end = self._line_starts[last + 1] if last + 1 < len(self._line_starts) else len(self.text)
-            elif end >= len(self.text):
+            elif end >= len(self.text) and first > 0:
                 start = self._line_starts[first - 1]
         if end >= len(self.text) and start > 0 and not self.text.endswith(("\n", "\r")):
             # deleting the last line of a file with no final newline: drop the break before it instead
             start = self._line_end(start - 1)
         return [_Edit(start, end, "")]
+
+    def _plan_delete_flow(self, path: Path, parent: Node, loc: _Located) -> list[_Edit]:
+        """Delete an item (or key) of a flow collection by cutting its text and one comma."""
+        if isinstance(parent, SequenceNode):
+            self._dirty.add(id(parent))
+            starts = [n.start_mark.index for n in parent.value]
+            ends = [n.end_mark.index for n in parent.value]
+        else:
+            starts = [k.start_mark.index for k, _ in parent.value]
+            ends = [self._content_end(v) if not isinstance(v, ScalarNode) else v.end_mark.index for _, v in parent.value]
+        i, n = loc.index, len(starts)
+        if any(ends[j] <= starts[j] and j == i for j in range(n)) or n != len(_get(self.data, path[:-1]) or ()):
+            return self._plan_rewrite_flow(path[:-1], lambda c: _del_in(c, path[-1]))
+        if n == 1:
+            return [_Edit(parent.start_mark.index, parent.end_mark.index, "[]" if isinstance(parent, SequenceNode) else "{}")]
+        if i + 1 < n:
+            return [_Edit(starts[i], starts[i + 1], "")]
+        return [_Edit(ends[i - 1], ends[i], "")]
 
     def _plan_append(self, path: Path, item: Any) -> list[_Edit]:
         if self._find_created(path[:-1]) is not None:  # a list in a mapping a queued edit creates

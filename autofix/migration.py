@@ -47,6 +47,7 @@ class Finding:
     line: int | None = None
     manual: str | None = None  # the exact manual step, when there is one
     kind: str = "info"  # info | warning | unsafe (a fix hidden without --unsafe-fixes) | refused
+    file: str | None = None  # an included file the line is in (None: the config itself)
 
     @property
     def where(self) -> str:
@@ -57,7 +58,7 @@ class Finding:
 class Context:
     """Handed to a migration's `fix`: the document plus ways to report."""
 
-    doc: Document
+    doc: Document  # or an includes.ConfigSet: the same interface over several files
     migration: Migration
     unsafe_fixes: bool = False
     findings: list[Finding] = field(default_factory=list)

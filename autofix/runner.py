@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from pathlib import Path as FsPath
 
 from autofix.document import Change, Document
 from autofix.errors import EditRefused, VerificationError
+from autofix.includes import INCLUDE_KEY, ConfigSet, load_members
 from autofix.migration import Context, Finding, Migration
 from autofix.verify import verify
 
 MAX_PASSES = 3
+
+
+@dataclass
+class IncludedFile:
+    path: FsPath
+    old_bytes: bytes
+    new_bytes: bytes
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.new_bytes != self.old_bytes
 
 
 @dataclass
@@ -22,11 +36,12 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     hidden_unsafe: dict[str, list[str]] = field(default_factory=dict)  # migration id → descriptions
     passes: int = 0
+    included: list[IncludedFile] = field(default_factory=list)  # files pulled in by `include:`
     optional: list[str] = field(default_factory=list)  # optional migrations that would change the result
 
     @property
     def changed(self) -> bool:
-        return self.new_bytes != self.old_bytes
+        return self.new_bytes != self.old_bytes or any(f.changed for f in self.included)
 
     @property
     def applied(self) -> list[str]:
@@ -52,17 +67,35 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
 
 
 def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bool = False,
-        optional: list[Migration] = ()) -> Result:
+        optional: list[Migration] = (), path: FsPath | None = None, read=None) -> Result:
     """Run `plan` on the config bytes. Raises InputError (bad input) or VerificationError (bad output).
 
     `optional` migrations are tried on the result afterwards, only to say which would change it
-    (`Result.optional`); their edits are rolled back.
+    (`Result.optional`); their edits are rolled back. With `path` (and `read(path) -> bytes`), the
+    files named by LiteLLM's `include:` are followed and edited where each key lives
+    (`Result.included`).
     """
     doc = Document.from_bytes(data, name)
+    if path is not None and read is not None and isinstance(doc.data, dict) and INCLUDE_KEY in doc.data:
+        members = load_members(path, doc, data, read)
+        if len(members) > 1:
+            return _run_set(ConfigSet(members), plan, unsafe=unsafe, optional=optional)
     original_text = doc.text
     original_data = copy.deepcopy(doc.data)
     first_parse = copy.copy(doc)  # the first parse's tree, for the lines of findings about deleted keys
     result = Result(name, data, data)
+    _passes(doc, plan, unsafe, result)
+    result.changes = list(doc.changes)
+    verify(original_text, doc.text, result.changes, old_data=original_data, new_data=doc.fresh_data())
+    result.new_bytes = doc.render()
+    locate_findings(result.findings, doc, first_parse)
+    if optional:
+        result.optional = _would_change(doc, optional)
+    return result
+
+
+def _passes(doc, plan: list[Migration], unsafe: bool, result: Result) -> None:
+    """Run the plan until a pass changes nothing (at most MAX_PASSES)."""
     seen_findings: set[tuple[str, str, int | None]] = set()
     for n in range(1, MAX_PASSES + 1):
         result.passes = n
@@ -91,24 +124,41 @@ def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bo
                 f"the fixes did not settle after {MAX_PASSES} passes ({', '.join(changed_by)} kept changing "
                 "the file); nothing was written"
             )
-    result.changes = list(doc.changes)
-    verify(original_text, doc.text, result.changes, old_data=original_data, new_data=doc.fresh_data())
-    result.new_bytes = doc.render()
-    locate_findings(result.findings, doc, first_parse)
+
+
+def _run_set(cs: ConfigSet, plan: list[Migration], *, unsafe: bool, optional) -> Result:
+    """Run on a config and its included files; each file is verified and rendered on its own."""
+    root = cs.root
+    result = Result(root.name, root.data, root.data)
+    _passes(cs, plan, unsafe, result)
+    result.changes = list(cs.changes)
+    cs.commit()
+    for f in result.findings:  # before verification, which consumes the original data
+        if f.path is not None:
+            name, line = cs.locate(f.path)
+            f.line = line if f.line is None else f.line
+            f.file = None if name == root.name else name
+    for m in cs.members:
+        try:
+            verify(m.original_text, m.doc.text, m.doc.changes, old_data=m.original_data, new_data=m.doc.fresh_data())
+        except VerificationError as exc:
+            raise VerificationError(f"in {m.name}: {exc}") from None
+    result.new_bytes = root.doc.render()
+    result.included = [IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes)) for m in cs.members[1:]]
     if optional:
-        result.optional = _would_change(doc, optional)
+        result.optional = _would_change(cs, optional)
     return result
 
-
-def _would_change(doc: Document, migrations: list[Migration]) -> list[str]:
+def _would_change(doc, migrations: list[Migration]) -> list[str]:
     checkpoint = doc.checkpoint()
+    start = len(doc.changes)
     ids = []
     for m in migrations:
         before = len(doc.changes)
         _run_one(doc, m, unsafe=False)
         if len(doc.changes) > before:
             ids.append(m.id)
-    if len(doc.changes) > checkpoint[3] or doc._pending:
+    if len(doc.changes) > start or doc._pending:
         doc.restore(checkpoint)
     return ids
 

@@ -266,3 +266,16 @@ def test_set_after_rename_and_two_appends_to_an_empty_list():
     assert edit("x: 1\n", ("set", ("s", "k"), 1), ("append", ("s", "l"), "a"), ("append", ("s", "l"), "b")) == (
         "x: 1\ns:\n  k: 1\n  l: [a, b]\n"
     )
+
+
+def test_flow_deletions_keep_the_neighbours_text():
+    assert edit('c: ["a", "webhook", "b"]\n', ("remove_item", ("c",), "webhook")) == 'c: ["a", "b"]\n'
+    assert edit('c: ["a", "webhook"]  # x\n', ("remove_item", ("c",), "webhook")) == 'c: ["a"]  # x\n'
+    assert edit('c: ["webhook"]\n', ("remove_item", ("c",), "webhook")) == "c: []\n"
+    assert edit("m: {a: 'x', b: 2, c: \"y\"}\n", ("delete", ("m", "b"))) == "m: {a: 'x', c: \"y\"}\n"
+    assert edit("m: {a: 'x', b: 2}\n", ("delete", ("m", "b"))) == "m: {a: 'x'}\n"
+
+
+def test_deleting_the_first_section_leaves_no_blank_line_at_the_top():
+    text = "# timeouts\nlitellm_settings:\n  timeout: 300\n\nrouter_settings:\n  timeout: 30\n"
+    assert edit(text, ("delete", ("litellm_settings", "timeout"), True)) == "router_settings:\n  timeout: 30\n"

@@ -1,0 +1,256 @@
+"""LiteLLM's `include:` files: the root config and the files it pulls in, seen and edited as one.
+
+LiteLLM 1.110 (`proxy/common_utils/config_includes.py`) reads `include: [a.yaml, ...]` from a config,
+resolves each entry next to the config that declares it (falling back to the root config's folder),
+reads every file once, and merges each file's top-level keys into the config in order: a list value
+extends the list so far (`model_list` split over files), any other value replaces it. Included files
+may include more files; they are merged after the ones already pending.
+
+A `ConfigSet` gives migrations that merged view through the same interface as a `Document`, and
+sends every edit to the file that holds the key: `model_list[7]` to the file whose part of the list
+holds the 8th deployment, `router_settings.x` to the last file that sets `router_settings`, a new
+section to the root config. Each file keeps its own changes and is verified and written on its own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from autofix.document import MISSING, Change, Document, Path, format_path
+from autofix.errors import EditRefused, InputError
+
+INCLUDE_KEY = "include"
+
+
+@dataclass
+class Member:
+    path: FsPath
+    doc: Document
+    data: bytes
+    original_text: str = ""
+    original_data: Any = None
+    first: Document | None = None  # the first parse, for the lines of deleted keys
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def include_entries(data: Any, where: str) -> list[str]:
+    if not isinstance(data, dict) or INCLUDE_KEY not in data:
+        return []
+    entries = data[INCLUDE_KEY]
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise InputError("'include' must be a list of file paths (LiteLLM refuses anything else)", path=where)
+    return list(entries)
+
+
+def resolve_entry(entry: str, declared_in: FsPath, root: FsPath) -> FsPath:
+    """As LiteLLM resolves it: next to the declaring config, else next to the root config."""
+    declared = FsPath(os.path.abspath(declared_in.parent / entry))
+    root_relative = FsPath(os.path.abspath(root.parent / entry))
+    if declared == root_relative or not root_relative.exists() or declared.exists():
+        return declared
+    return root_relative
+
+
+def load_members(root_path: FsPath, root_doc: Document, root_bytes: bytes, read) -> list[Member]:
+    """The root and every included file, in LiteLLM's merge order. `read(path) -> bytes`."""
+    root_abs = FsPath(os.path.abspath(root_path))
+    members = [Member(root_path, root_doc, root_bytes)]
+    loaded = {root_abs}
+    pending = [(entry, root_abs) for entry in include_entries(root_doc.data, str(root_path))]
+    while pending:
+        entry, declared_in = pending.pop(0)
+        location = resolve_entry(entry, declared_in, root_abs)
+        if location in loaded:
+            continue
+        loaded.add(location)
+        shown = FsPath(os.path.relpath(location)) if not FsPath(entry).is_absolute() else location
+        try:
+            data = read(location)
+        except InputError as exc:
+            raise InputError(f"included by {declared_in.name}: {exc.reason}", path=str(shown), line=exc.line) from None
+        doc = Document.from_bytes(data, str(shown))
+        members.append(Member(shown, doc, data))
+        pending += [(e, location) for e in include_entries(doc.data, str(shown))]
+    return members
+
+
+@dataclass
+class ConfigSet:
+    """Several files as LiteLLM merges them, edited through the Document interface."""
+
+    members: list[Member]
+    changes: list[Change] = field(default_factory=list)
+    _migration: str = ""
+
+    def __post_init__(self) -> None:
+        import copy
+
+        for m in self.members:
+            m.original_text = m.doc.text
+            m.original_data = copy.deepcopy(m.doc.data)
+            m.first = copy.copy(m.doc)
+
+    @property
+    def root(self) -> Member:
+        return self.members[0]
+
+    @property
+    def migration(self) -> str:
+        return self._migration
+
+    @migration.setter
+    def migration(self, value: str) -> None:
+        self._migration = value
+        for m in self.members:
+            m.doc.migration = value
+
+    # ---- the merged view ---------------------------------------------------------------------------
+
+    def _segments(self, key: Any, original: bool = False) -> list[tuple[Member, int, int]]:
+        """For a top-level key: (member, offset in the merged value, length) of each part that survives.
+
+        A list value extends the parts before it; any other value replaces them (length -1: not a list).
+        `original`: as the files were before any fix.
+        """
+        parts: list[tuple[Member, int, int]] = []
+        for m in self.members:
+            data = m.original_data if original else m.doc.data
+            if not isinstance(data, dict) or key not in data or (key == INCLUDE_KEY):
+                continue
+            value = data[key]
+            if isinstance(value, list) and parts and parts[-1][2] >= 0:
+                last = parts[-1]
+                parts.append((m, last[1] + last[2], len(value)))
+            else:
+                parts = [(m, 0, len(value) if isinstance(value, list) else -1)]
+        return parts
+
+    @property
+    def data(self) -> dict:
+        merged: dict = {}
+        for m in self.members:
+            data = m.doc.data if isinstance(m.doc.data, dict) else {}
+            for key, value in data.items():
+                if key == INCLUDE_KEY and m is not self.root:
+                    continue
+                if isinstance(value, list) and isinstance(merged.get(key), list):
+                    merged[key] = [*merged[key], *value]
+                else:
+                    merged[key] = value
+        return merged
+
+    def _route(self, path: Path, *, whole: bool = False, original: bool = False) -> tuple[Member, Path]:
+        """The member holding `path`, and the path there."""
+        if not path:
+            raise EditRefused("cannot edit the whole config set at once")
+        parts = self._segments(path[0], original)
+        if not parts:
+            return self.root, path
+        if len(path) >= 2 and isinstance(path[1], int) and parts[-1][2] >= 0:
+            index = path[1]
+            total = parts[-1][1] + parts[-1][2]
+            if index < 0:
+                index += total
+            for m, offset, length in parts:
+                if offset <= index < offset + length:
+                    return m, (path[0], index - offset, *path[2:])
+            return parts[-1][0], path
+        if len(parts) > 1 and whole:
+            files = ", ".join(m.name for m, _, _ in parts)
+            raise EditRefused(f"{format_path(path)} is spread over several files ({files}): edit it by hand")
+        return parts[-1][0], path
+
+    # ---- reading -------------------------------------------------------------------------------------
+
+    def get(self, path: Path, default: Any = MISSING) -> Any:
+        if len(path) <= 1 or not self._segments(path[0]):
+            value = self.data if not path else self.data.get(path[0], MISSING)
+            return default if value is MISSING else value
+        m, local = self._route(path)
+        return m.doc.get(local, default)
+
+    def exists(self, path: Path) -> bool:
+        return self.get(path) is not MISSING
+
+    def locate(self, path: Path) -> tuple[str, int | None]:
+        """(file name, line) of `path` now, or before the fixes when a fix deleted it."""
+        original = not self.exists(path)
+        try:
+            m, local = self._route(path, original=original) if path else (self.root, path)
+        except EditRefused:
+            m, local = self.root, path[:1]
+        doc = m.first if original and m.first is not None else m.doc
+        return m.name, doc.line(local)
+
+    def line(self, path: Path) -> int | None:
+        return self.locate(path)[1]
+
+    # ---- editing -------------------------------------------------------------------------------------
+
+    def _edit(self, path: Path, op, *args, whole: bool = False, **kwargs) -> bool:
+        m, local = self._route(path, whole=whole)
+        old = self.get(path)
+        done = getattr(m.doc, op)(local, *args, **kwargs)
+        if done:
+            self.changes.append(Change(tuple(path), old, self.get(path), self._migration))
+        return done
+
+    def set(self, path: Path, value: Any) -> bool:
+        return self._edit(path, "set", value, whole=len(path) == 1)
+
+    def delete(self, path: Path, prune_empty: bool = False) -> bool:
+        return self._edit(path, "delete", prune_empty=prune_empty, whole=len(path) == 1)
+
+    def append(self, path: Path, item: Any) -> bool:
+        if len(path) == 1:
+            parts = self._segments(path[0])
+            if len(parts) > 1 and parts[-1][2] >= 0:
+                if item in self.get(path, []):
+                    return False
+                m = parts[-1][0]
+                old = self.get(path)
+                done = m.doc.append(path, item)
+                if done:
+                    self.changes.append(Change(tuple(path), old, self.get(path), self._migration))
+                return done
+        return self._edit(path, "append", item)
+
+    def remove_item(self, path: Path, item: Any) -> bool:
+        return self._edit(path, "remove_item", item, whole=len(path) == 1)
+
+    def rename(self, path: Path, new_key: str) -> bool:
+        m, local = self._route(path, whole=len(path) == 1)
+        old = self.get(path)
+        done = m.doc.rename(local, new_key)
+        if done:
+            self.changes.append(Change(tuple(path), old, MISSING, self._migration))
+            self.changes.append(Change((*path[:-1], new_key), MISSING, old, self._migration))
+        return done
+
+    def mapping_to_items(self, path: Path, items: list[dict]) -> bool:
+        return self._edit(path, "mapping_to_items", items, whole=len(path) == 1)
+
+    # ---- the runner's interface ----------------------------------------------------------------------
+
+    def commit(self) -> None:
+        for m in self.members:
+            m.doc.commit()
+
+    def checkpoint(self) -> tuple:
+        return tuple(m.doc.checkpoint() for m in self.members), len(self.changes)
+
+    def restore(self, checkpoint: tuple) -> None:
+        docs, n = checkpoint
+        for m, cp in zip(self.members, docs, strict=True):
+            m.doc.restore(cp)
+        del self.changes[n:]
+
+    @property
+    def _pending(self) -> bool:
+        return any(m.doc._pending for m in self.members)
