@@ -128,6 +128,7 @@ def process(
     check: bool = False,
     fmt: str = "text",
     jobs: int = 1,
+    litellm_only: bool = False,
 ) -> int:
     from autofix import registry
     from autofix.discover import STDIN, default_config, expand
@@ -153,6 +154,14 @@ def process(
         print(f"autofix: using {found}", file=sys.stderr)
         args = [str(found)]
     targets = expand(args)
+    if litellm_only:
+        from autofix.discover import looks_like_litellm_config
+
+        for path in [f for f in targets.files if f != STDIN]:
+            why = looks_like_litellm_config(path) if path.is_file() else None
+            if why:
+                targets.files.remove(path)
+                targets.skipped.append((path, why))
     files = targets.files
     to_stdout = write and STDIN in files
     if to_stdout and (len(files) > 1 or fmt != "text"):
@@ -307,6 +316,8 @@ def _build_app():
     strict_opt = typer.Option(False, "--strict", help="Exit 1 when any finding is reported.")
     format_opt = typer.Option("text", "--format", help="Output: text, json, sarif (2.1.0) or github (annotations).")
     jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
+    litellm_only_opt = typer.Option(False, "--litellm-only",
+                                    help="Skip named files that do not look like LiteLLM configs (for pre-commit).")
 
     def version_cb(value: bool) -> None:
         if value:
@@ -335,9 +346,11 @@ def _build_app():
         strict: bool = strict_opt,
         fmt: str = format_opt,
         jobs: int = jobs_opt,
+        litellm_only: bool = litellm_only_opt,
     ) -> None:
         raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes, write=False,
-                                 show_secrets=show_secrets, strict=strict, check=check, fmt=fmt, jobs=jobs))
+                                 show_secrets=show_secrets, strict=strict, check=check, fmt=fmt, jobs=jobs,
+                                 litellm_only=litellm_only))
 
     @app.command("apply", help="Apply the selected fixes: backup and patch first, then an atomic replace.")
     def apply(
@@ -351,10 +364,11 @@ def _build_app():
         strict: bool = strict_opt,
         fmt: str = format_opt,
         jobs: int = jobs_opt,
+        litellm_only: bool = litellm_only_opt,
     ) -> None:
         raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
                                  write=not (dry_run or check), show_secrets=show_secrets, strict=strict,
-                                 check=check, fmt=fmt, jobs=jobs))
+                                 check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only))
 
     @app.command("list", help="List every fix with its id, slug, priority, safety and title.")
     def list_() -> None:

@@ -156,3 +156,18 @@ def test_jobs_gives_the_same_result(fleet, tmp_path):
 def test_unknown_format_is_a_usage_error(fleet):
     r = autofix("--format", "xml", fleet)
     assert r.returncode == 2 and "unknown --format" in r.stderr
+
+
+def test_pre_commit_hooks_run_as_declared(fleet):
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"autofix", "autofix-check"}
+    files = [fleet / "prod" / "eu" / "litellm.yaml", fleet / "prod" / "k8s-deployment.yaml"]
+    check = hooks["autofix-check"]["entry"].split()[1:]
+    r = autofix(*check, *files)
+    assert r.returncode == 1 and "k8s-deployment.yaml: no LiteLLM section" in r.stdout
+    fix = hooks["autofix"]["entry"].split()[1:]
+    assert autofix(*fix, *files).returncode == 0
+    assert autofix(*check, *files).returncode == 0
+    assert (fleet / "prod" / "k8s-deployment.yaml").read_text() == "apiVersion: apps/v1\nkind: Deployment\n"
