@@ -243,7 +243,8 @@ def process(
 
     summary = {
         "files": len(files), "fixes": n_fixes, "files_changed": fixed_files, "files_pending": pending,
-        "unsafe_fixes_hidden": hidden, "optional_fixes_available": sorted(optional_ids),
+        "unsafe_fixes_hidden": hidden,
+        "optional_fixes_available": [m.id for m in registry.all_migrations() if m.id in optional_ids],
         "findings": n_findings, "errors": errors, "skipped": len(targets.skipped),
     }
     if fmt == "json":
@@ -272,7 +273,8 @@ def process(
         if hidden:
             parts.append(f"{hidden} more fix{'es' if hidden != 1 else ''} with --unsafe-fixes")
         if optional_ids:
-            ids = ", ".join(sorted(optional_ids))
+            order = {m.id: i for i, m in enumerate(registry.all_migrations())}
+            ids = ", ".join(sorted(optional_ids, key=lambda i: order.get(i, 0)))
             parts.append(f"{len(optional_ids)} optional P2 fix{'es' if len(optional_ids) != 1 else ''} available "
                          f"with --only p2 ({ids})")
         if n_findings:
