@@ -334,43 +334,30 @@ def _build_app():
     ) -> None:
         pass
 
-    @app.command(
-        "check", help="Preview the fixes (the default command): diff, findings, summary. Writes nothing."
-    )
-    def check(
-        paths: list[str] | None = paths_arg,
-        dry_run: bool = typer.Option(True, "--dry-run", help="Preview only (always true for this command)."),
-        check: bool = typer.Option(False, "--check", help="No diff: name the files that would change; exit 1 if any."),
-        only: list[str] | None = only_opt,
-        skip: list[str] | None = skip_opt,
-        unsafe_fixes: bool = unsafe_opt,
-        show_secrets: bool = secrets_opt,
-        strict: bool = strict_opt,
-        fmt: str = format_opt,
-        jobs: int = jobs_opt,
-        litellm_only: bool = litellm_only_opt,
-    ) -> None:
-        raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes, write=False,
-                                 show_secrets=show_secrets, strict=strict, check=check, fmt=fmt, jobs=jobs,
-                                 litellm_only=litellm_only))
+    def fix_command(name: str, help_text: str, writes: bool):
+        """`check` (the default: preview) and `apply` take the same options; only `apply` writes."""
 
-    @app.command("apply", help="Apply the selected fixes: backup and patch first, then an atomic replace.")
-    def apply(
-        paths: list[str] | None = paths_arg,
-        dry_run: bool = typer.Option(False, "--dry-run", help="Preview only; write nothing."),
-        check: bool = typer.Option(False, "--check", help="Write nothing; name the files that would change."),
-        only: list[str] | None = only_opt,
-        skip: list[str] | None = skip_opt,
-        unsafe_fixes: bool = unsafe_opt,
-        show_secrets: bool = secrets_opt,
-        strict: bool = strict_opt,
-        fmt: str = format_opt,
-        jobs: int = jobs_opt,
-        litellm_only: bool = litellm_only_opt,
-    ) -> None:
-        raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
-                                 write=not (dry_run or check), show_secrets=show_secrets, strict=strict,
-                                 check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only))
+        def command(
+            paths: list[str] | None = paths_arg,
+            dry_run: bool = typer.Option(not writes, "--dry-run", help="Preview only; write nothing."),
+            check: bool = typer.Option(False, "--check", help="No diff: name the files that would change; exit 1 if any."),
+            only: list[str] | None = only_opt,
+            skip: list[str] | None = skip_opt,
+            unsafe_fixes: bool = unsafe_opt,
+            show_secrets: bool = secrets_opt,
+            strict: bool = strict_opt,
+            fmt: str = format_opt,
+            jobs: int = jobs_opt,
+            litellm_only: bool = litellm_only_opt,
+        ) -> None:
+            raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
+                                     write=writes and not (dry_run or check), show_secrets=show_secrets,
+                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only))
+
+        app.command(name, help=help_text)(command)
+
+    fix_command("check", "Preview the fixes (the default command): diff, findings, summary. Writes nothing.", False)
+    fix_command("apply", "Apply the selected fixes: backup and patch first, then an atomic replace.", True)
 
     @app.command("list", help="List every fix with its id, slug, priority, safety and title.")
     def list_() -> None:
