@@ -231,8 +231,8 @@ def process(
             sys.stdout.flush()
         for f in result.findings:
             n_findings += 1
-            if not (text or to_stdout):
-                continue
+            if not (text or to_stdout) or (check and not strict):
+                continue  # --check is one line a file; the findings are counted in the summary
             where = f.file or name
             where = f"{where}:{f.line}" if f.line else where
             tag = {"warning": "warning", "unsafe": "unsafe", "refused": "refused"}.get(f.kind, "note")

@@ -150,16 +150,14 @@ def _run_set(cs: ConfigSet, plan: list[Migration], *, unsafe: bool, optional) ->
     return result
 
 def _would_change(doc, migrations: list[Migration]) -> list[str]:
-    checkpoint = doc.checkpoint()
-    start = len(doc.changes)
+    """Which of `migrations` would change the fixed document. Their edits stay queued on `doc`,
+    which the caller no longer uses (the result's bytes are already rendered)."""
     ids = []
     for m in migrations:
         before = len(doc.changes)
         _run_one(doc, m, unsafe=False)
         if len(doc.changes) > before:
             ids.append(m.id)
-    if len(doc.changes) > start or doc._pending:
-        doc.restore(checkpoint)
     return ids
 
 
