@@ -30,6 +30,12 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(0)
     if not args or (args[0] not in COMMANDS and args[0] not in ("--help", "-h")):
         args = ["check", *args]
+    import gc
+
+    # A config becomes hundreds of thousands of small objects; at the default thresholds the cyclic
+    # collector runs full passes over all of them again and again (measured: 2.7x slower at 10,000
+    # models). Collect less often; nothing autofix allocates per file lives on in cycles.
+    gc.set_threshold(100_000, 50, 100)
     app = _build_app()
     app(args=args, prog_name="autofix")
 

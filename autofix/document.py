@@ -248,10 +248,16 @@ def _compose_plain(text: str) -> Node | None:
         loader.dispose()
 
 
+def _may_nest_deeply(text: str) -> bool:
+    """A cheap screen before the regex (which costs a scan of the whole text)."""
+    hints = ("[[[[", "{{{{", "[{[{", "{[{[", "- - - - ", "\n" + " " * 100)
+    return (any(h in text for h in hints) or text.startswith(" " * 100)) and bool(_DEEP_HINT.search(text))
+
+
 def _compose(text: str) -> Node | None:
     """Compose; a text that may nest deeply is composed on a thread with a large stack, because the C
     composer recurses once per level and would overflow the default stack (a crash, not an error)."""
-    if not _DEEP_HINT.search(text):
+    if not _may_nest_deeply(text):
         return _compose_plain(text)
     depth = deepest = 0
     for m in re.finditer(r"[\[\]{}]", text):  # libyaml slows down quadratically on deep flow nesting
@@ -287,7 +293,7 @@ def _compose(text: str) -> Node | None:
 
 def _check_shape(root: Node, text: str) -> None:
     """Refuse nesting LiteLLM cannot load and alias expansions that would exhaust memory."""
-    if _DEEP_HINT.search(text):
+    if _may_nest_deeply(text):
         _check_depth(root)
     if "*" in text and "&" in text:
         _check_expansion(root)
