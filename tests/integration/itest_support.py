@@ -98,6 +98,7 @@ def config_file(name: str) -> Callable[[Callable], Path]:
 PROXY_SPECS: dict[str, ProxySpec] = {
     "original_proxy": ProxySpec("original", lambda _fix: FIXTURE),
     "p0_proxy": ProxySpec("after-p0", lambda fix: fix(FIXTURE, only="p0")),
+    "default_proxy": ProxySpec("after-default", lambda fix: fix(FIXTURE)),
     "g3_rate_limit_proxy": ProxySpec("g3-rate-limit", config_file("g3_rate_limit.yaml")),
     "g3_unenforced_proxy": ProxySpec("g3-unenforced", config_file("g3_rate_limit_unenforced.yaml")),
     "g6_stream_timeout_proxy": ProxySpec("g6-stream-timeout", config_file("g6_stream_timeout.yaml")),
