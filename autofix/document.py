@@ -120,6 +120,11 @@ class Format:
     blank_between_sections: bool = False
 
 
+# An edit that fills or replaces a value goes before any insertion at the same offset (an empty
+# `key:` at the end of a mapping ends where the next key would be inserted).
+_VALUE_FIRST = 1 << 30
+
+
 class _NeedsCommit(Exception):
     """Raised inside planning when queued edits must be applied before this edit can be planned."""
 
@@ -1054,7 +1059,7 @@ class Document:
             text = render_scalar(value, quote=quote, flow=bool(parent.flow_style))
             if node.start_mark.index == node.end_mark.index:  # `key:` with nothing after it
                 text = " " + text
-            return [_Edit(node.start_mark.index, node.end_mark.index, text)]
+            return [_Edit(node.start_mark.index, node.end_mark.index, text, depth=_VALUE_FIRST)]
         if (
             isinstance(node, MappingNode | SequenceNode)
             and node.flow_style
@@ -1076,7 +1081,7 @@ class Document:
             text = rendered[0][dash + 2 :]
             if len(rendered) > 1:
                 text += self._nl() + self._lines(rendered[1:])
-        return [_Edit(start, self._content_end(node), text)]
+        return [_Edit(start, self._content_end(node), text, depth=_VALUE_FIRST)]
 
     def _key_column(self, key: Node) -> int:
         return key.start_mark.column

@@ -279,3 +279,16 @@ def test_flow_deletions_keep_the_neighbours_text():
 def test_deleting_the_first_section_leaves_no_blank_line_at_the_top():
     text = "# timeouts\nlitellm_settings:\n  timeout: 300\n\nrouter_settings:\n  timeout: 30\n"
     assert edit(text, ("delete", ("litellm_settings", "timeout"), True)) == "router_settings:\n  timeout: 30\n"
+
+
+def test_filling_an_empty_last_value_while_inserting_at_the_same_offset():
+    assert edit("a:\n  alerting:\n", ("set", ("a", "alerting"), ["slack"]), ("set", ("a", "t"), 300)) == (
+        "a:\n  alerting: [slack]\n  t: 300\n"
+    )
+    assert edit("a:\n  cb:\n", ("set", ("a", "cb"), ["otel"]), ("set", ("b", "t"), 300)) == (
+        "a:\n  cb: [otel]\nb:\n  t: 300\n"
+    )
+    assert edit("general_settings:\n", ("set", ("litellm_settings", "callbacks"), ["otel"]),
+                ("set", ("general_settings", "alerting"), ["slack"])) == (
+        "general_settings:\n  alerting: [slack]\nlitellm_settings:\n  callbacks: [otel]\n"
+    )
