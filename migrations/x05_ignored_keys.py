@@ -1,0 +1,548 @@
+"""## What it does
+Reports every section and key LiteLLM 1.110 ignores or rejects, one finding per key with its line, and
+says where the setting really belongs:
+- top-level sections LiteLLM does not read: `server_settings` (host and port are the `--host`/`--port`
+  flags or the `HOST`/`PORT` environment variables; CORS is the `LITELLM_CORS_ORIGINS` variable), `debug`,
+  `debug_router`, `test_mode`, misspelled section names, and `enable_jwt_auth`/`litellm_jwtauth` at the top
+  level (they belong under `general_settings`);
+- `router_settings` keys that are no `Router` argument (the proxy logs "not a valid argument for
+  Router.__init__()" and drops them), with the closest valid key;
+- `litellm_settings` keys nothing reads (LiteLLM assigns every unknown key to the `litellm` module, where
+  no code looks at it), including `model_group_alias`, which only works under `router_settings`;
+- `general_settings` keys LiteLLM never reads;
+- `model_info.tags` and `model_info.provider` on deployments: stored, shown by `/model/info`, used by
+  nothing (tag routing reads `litellm_params.tags`, with `router_settings.enable_tag_filtering: true`);
+  one finding per key name, listing the deployments (a config can hold thousands).
+
+With `--unsafe-fixes` it deletes them, carrying each value into the report (secrets masked), so that
+the config holds only keys LiteLLM reads. `litellm_settings.model_group_alias` is moved to
+`router_settings` instead (the aliases the router does not define already; not when the block holds
+comments). A misspelled section (`router_setting`) and `enable_jwt_auth`/`litellm_jwtauth` at the top
+level are reported, never deleted: they hold settings meant to work (renaming or moving them would switch
+them on, which is the user's call).
+
+It never deletes what another fix migrates: `server_settings.prometheus` (G1), router
+`health_check_interval`/`health_check_concurrency` (G2), `litellm_settings.timeout`/`stream_timeout`
+(G6), `context_window_fallback_dict` (G7), `litellm_settings.otel_settings` and `general_settings.otel`
+(G8), `rate_limit_settings` (G9), `general_settings.slack_webhook_url` (G10). Those fixes run first;
+what they leave is reported here, never deleted.
+
+## Why is this bad?
+These keys look like configuration and do nothing, so the settings they were meant to make are
+silently missing: the server listens where the CLI says, CORS allows every origin, deployments are not
+tagged for routing, and aliases defined under `litellm_settings` do not exist.
+
+## Example
+```yaml
+server_settings:
+  port: 4000
+  cors:
+    allowed_origins: ["https://app.example.com"]
+debug: false
+model_list:
+  - model_name: llama
+    litellm_params:
+      model: ollama/llama3.1
+    model_info:
+      tags: [general_chat]
+```
+Use instead: `litellm --config config.yaml --port 4000` with
+`LITELLM_CORS_ORIGINS=https://app.example.com` in the proxy's environment, and
+```yaml
+model_list:
+  - model_name: llama
+    litellm_params:
+      model: ollama/llama3.1
+```
+
+## Fix safety
+Report by default; deleting is unsafe: nothing LiteLLM reads changes, but `/model/info` stops showing
+`model_info.tags`/`provider`, and moving `litellm_settings.model_group_alias` makes its aliases callable.
+`model_info.tags` is deleted, not moved to `litellm_params.tags`: tag filtering only chooses among the
+deployments of the requested model group (a group with one deployment gains nothing), and with
+`enable_tag_filtering: true` every request that carries tags for other reasons (spend tracking, key or
+team tags) and matches no deployment fails with "no deployments with tag routing"; the deployment's tags
+would also be added to every request's spend-log tags. Priority p1, so that these reports show by
+default (findings never change the exit code without `--strict`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import lru_cache
+
+from autofix.document import MISSING, format_path
+from autofix.errors import EditRefused
+from autofix.litellm_data import names
+from autofix.report import MASK, SECRET_KEY
+
+ID = "X5"
+SLUG = "ignored-keys"
+PRIORITY = "p1"
+SAFETY = "report"
+TITLE = "Sections and keys LiteLLM ignores, with where each setting belongs (deleted with --unsafe-fixes)"
+
+GS, LS, RS = "general_settings", "litellm_settings", "router_settings"
+
+# general_settings keys LiteLLM 1.110.2 reads through a constant or a computed name, which the data
+# file's scan (general_settings_read/declared) misses:
+GS_EXTRA_READ = frozenset(
+    {
+        # proxy/config_resolvers/settings_rules.py:43-55 _UI_SETTINGS_FIELDS (read through rbac_utils.py:44-45 and the UI)
+        "disable_model_add_for_internal_users", "forward_llm_provider_auth_headers",
+        "disable_agents_for_internal_users", "allow_agents_for_team_admins",
+        "disable_vector_stores_for_internal_users", "allow_vector_stores_for_team_admins",
+        "team_admin_editable_team_fields",
+        "encryption_algorithm",  # proxy/common_utils/encrypt_decrypt_utils.py:126 ENCRYPTION_ALGORITHM_SETTING
+        "fips_mode",  # proxy/common_utils/fips.py:21,65 FIPS_MODE_SETTING
+        "dangerously_allow_mock_testing_request_params",  # proxy/proxy_server.py:11220 MOCK_TESTING_CONFIG_KEY
+        "enforce_rpm_tpm_on_model_add",  # proxy/management_endpoints/model_management_endpoints.py:833
+        "enforce_project_model_quota",  # proxy/management_helpers/model_quota_policy.py:23
+        "disable_error_logs", "disable_pre_routing_error_logs",  # proxy/hooks/proxy_track_cost_callback.py:1074,1083
+    }
+)  # fmt: skip
+# common_utils/rbac_utils.py:44-45 (feature names "agents" and "vector_stores" today)
+GS_READ_PATTERN = re.compile(r"disable_\w+_for_internal_users|allow_\w+_for_team_admins")
+GS_DECLARED_UNREAD = frozenset({"otel"})  # proxy/_types.py: declared in ConfigGeneralSettings, read nowhere
+# Attributes of `litellm` read with getattr(litellm, "...") that are no module global (litellm 1.110.2).
+LS_EXTRA_READ = frozenset(
+    {"enable_post_custom_auth_checks", "default_mcp_sampling_model", "vertex_credentials", "timezone"}
+)
+
+# What another fix migrates: reported here, never deleted. path -> (fix, what it does with it)
+OWNED = {
+    ("server_settings", "prometheus"): ("G1", "adds prometheus to litellm_settings.callbacks instead"),
+    (RS, "health_check_interval"): ("G2", "moves it to general_settings"),
+    (RS, "health_check_concurrency"): ("G2", "moves it to general_settings"),
+    (LS, "timeout"): ("G6", "removes it and reports request_timeout, the key that sets a per-call timeout"),
+    (LS, "stream_timeout"): ("G6", "moves it to router_settings.stream_timeout"),
+    (RS, "context_window_fallback_dict"): ("G7", "rewrites it as router_settings.context_window_fallbacks"),
+    (LS, "context_window_fallback_dict"): ("G7", "rewrites it as router_settings.context_window_fallbacks"),
+    (LS, "otel_settings"): ("G8", "moves it to environment_variables (OTEL_EXPORTER, OTEL_ENDPOINT, ...)"),
+    (GS, "otel"): ("G8", "removes it and turns on the otel callback"),
+    ("rate_limit_settings",): ("G9", "moves its limits to the deployments' litellm_params"),
+    (GS, "slack_webhook_url"): ("G10", "moves it to environment_variables.SLACK_WEBHOOK_URL"),
+}
+SERVER = {
+    "port": "start the proxy with --port {v} (or the env var PORT={v})",
+    "host": "start the proxy with --host {v} (or the env var HOST={v})",
+    "num_workers": "start the proxy with --num_workers {v}",
+    "workers": "start the proxy with --num_workers {v}",
+    "ssl_keyfile": "start the proxy with --ssl_keyfile_path {v}",
+    "ssl_certfile": "start the proxy with --ssl_certfile_path {v}",
+    "keepalive_timeout": "start the proxy with --keepalive_timeout {v}",
+    "health_check_endpoint": "the health endpoints are fixed: /health, /health/liveliness, /health/readiness",
+}
+TOP = {
+    "debug": "start the proxy with --debug (or --detailed_debug), or set the env var LITELLM_LOG=DEBUG",
+    "debug_router": "set router_settings.debug_level: DEBUG (or the env var LITELLM_LOG=DEBUG)",
+    "test_mode": "LiteLLM has no test mode: delete it",
+}
+MANAGED = {  # router_settings keys the proxy sets itself (litellm/constants.py ROUTER_SETTINGS_MANAGED_OUTSIDE_CONFIG)
+    "model_list": "the top-level model_list",
+    "search_tools": "the top-level search_tools section",
+    "assistants_config": "the top-level assistant_settings section",
+}
+SHOWN = 5  # deployments listed in one finding
+VALUE_CHARS = 200
+
+
+# ---- what LiteLLM reads (also used by X2) ----------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _sets() -> dict[str, frozenset[str]]:
+    litellm_attrs = names("litellm_module_globals") | names("litellm_module_imported_names")
+    litellm_attrs |= names("litellm_lazy_attributes")
+    return {
+        "sections": names("top_level_sections"),
+        RS: names("router_settings_keys"),
+        LS: names("litellm_settings_special")
+        | names("litellm_settings_read")
+        | litellm_attrs
+        | LS_EXTRA_READ,
+        "litellm_globals": names("litellm_module_globals"),
+        GS: (names("general_settings_read") | names("general_settings_declared") | GS_EXTRA_READ)
+        - GS_DECLARED_UNREAD,
+    }
+
+
+def section_is_read(name: str) -> bool:
+    """Does LiteLLM read this top-level section?"""
+    return name in _sets()["sections"]
+
+
+def key_is_read(section: str, key: str) -> bool:
+    """Does LiteLLM read this key of general_settings / litellm_settings / router_settings?"""
+    if (section, key) in OWNED:
+        return False
+    if section == GS:
+        return key in _sets()[GS] or bool(GS_READ_PATTERN.fullmatch(key))
+    if section in (LS, RS):
+        return key in _sets()[section]
+    return True
+
+
+# ---- findings ---------------------------------------------------------------------------------------
+
+
+def _masked(key, value):
+    if isinstance(value, dict):
+        return {k: _masked(k, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(key, v) for v in value]
+    secret = isinstance(key, str) and SECRET_KEY.search(key)
+    if (
+        secret
+        and value not in (None, "")
+        and not (isinstance(value, str) and value.startswith("os.environ/"))
+    ):
+        return MASK
+    return value
+
+
+def _shown(path: tuple, value) -> str:
+    """A value for a message: secrets masked, compact, cut at VALUE_CHARS."""
+    key = next((p for p in reversed(path) if isinstance(p, str)), None)
+    value = _masked(key, value)
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
+
+
+def _ignored(ctx, path: tuple, why: str, where: str | None, *, delete: bool = True) -> bool:
+    """One finding for an ignored key; with --unsafe-fixes, delete it. Returns True when deleted."""
+    doc = ctx.doc
+    what = f"{format_path(path)} = {_shown(path, doc.get(path))} is ignored ({why})"
+    if not delete:
+        ctx.report(what, path, manual=where)
+        return False
+    if not ctx.allow_unsafe(f"{what}; would delete it", path):
+        ctx.findings[-1].manual = where
+        return False
+    try:
+        doc.delete(path, prune_empty=True)
+    except EditRefused as exc:
+        ctx.warn(f"{what}; not deleted ({exc.reason})", path, manual=where)
+        return False
+    ctx.report(f"deleted {what.replace(' is ignored (', ', ignored (', 1)}", path, manual=where)
+    return True
+
+
+OWNED_WHY = {
+    (LS, "timeout"): "LiteLLM assigns it over its own timeout function, so it is no timeout",
+    (RS, "health_check_interval"): "the proxy refuses to start with it in router_settings",
+    (RS, "health_check_concurrency"): "the proxy refuses to start with it in router_settings",
+}
+
+
+def _owned(ctx, path: tuple, why: str) -> None:
+    fix_id, does = OWNED[path]
+    why = OWNED_WHY.get(path, why)
+    ctx.report(
+        f"{format_path(path)} is ignored ({why}); {fix_id} {does}",
+        path,
+        manual=f"run `autofix apply --only {fix_id}` (what it cannot migrate stays, with its own finding)",
+    )
+
+
+def _close(key: str, pool) -> str | None:
+    found = difflib.get_close_matches(key, sorted(pool), n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+# ---- sections ----------------------------------------------------------------------------------------
+
+
+def _cors(value) -> str:
+    origins = value.get("allowed_origins") if isinstance(value, dict) else None
+    if isinstance(origins, str):
+        origins = [origins]
+    step = "set the env var LITELLM_CORS_ORIGINS to a comma-separated list of exact origins (unset: every origin)"
+    if isinstance(origins, list) and origins and all(isinstance(o, str) for o in origins):
+        step = (
+            f"set the env var LITELLM_CORS_ORIGINS={','.join(origins)} (exact origins; unset: every origin)"
+        )
+        if any("*" in o and o != "*" for o in origins):
+            step += " ('*' inside an origin is not a wildcard: list each origin with its port)"
+    if isinstance(value, dict) and value.get("enabled") is False:
+        step = "CORS cannot be switched off by config: LITELLM_CORS_ORIGINS restricts the origins"
+    return step
+
+
+def _server_settings(ctx, value) -> None:
+    why = "LiteLLM reads no server_settings section"
+    if not isinstance(value, dict) or not value:
+        _ignored(ctx, ("server_settings",), why, "delete it")
+        return
+    owned = [k for k in value if ("server_settings", k) in OWNED]
+    if owned or not ctx.unsafe_fixes:
+        for key, inner in list(value.items()):
+            path = ("server_settings", key)
+            if path in OWNED:
+                _owned(ctx, path, why)
+                continue
+            _ignored(ctx, path, why, _server_step(key, inner))
+        return
+    # everything can go: one edit for the section, one finding per key
+    where = {key: _server_step(key, inner) for key, inner in value.items()}
+    try:
+        ctx.doc.delete(("server_settings",))
+    except EditRefused as exc:
+        ctx.warn(f"server_settings is ignored ({why}); not deleted ({exc.reason})", ("server_settings",))
+        return
+    for key, inner in value.items():
+        path = ("server_settings", key)
+        ctx.report(
+            f"deleted {format_path(path)} = {_shown(path, inner)}, ignored ({why})", path, manual=where[key]
+        )
+
+
+def _server_step(key, value) -> str:
+    if key == "cors":
+        return _cors(value)
+    template = SERVER.get(key)
+    if template is None:
+        return "LiteLLM's server options are CLI flags of `litellm` (see `litellm --help`)"
+    return template.format(v=value)
+
+
+def _top_level(ctx, key, value) -> None:
+    if key == "server_settings":
+        _server_settings(ctx, value)
+        return
+    path = (key,)
+    if path in OWNED:
+        _owned(ctx, path, "LiteLLM reads no such section")
+        return
+    if key in names("top_level_warned_keys"):
+        # auth settings: moving them switches JWT auth on, deleting them drops the user's auth setup
+        _ignored(
+            ctx,
+            path,
+            "LiteLLM logs a warning and ignores it at the top level",
+            f"move it under {GS}",
+            delete=False,
+        )
+        return
+    if key in TOP:
+        where = TOP[key]
+        if (value is False or value is None) and key != "test_mode":
+            where = f"{key} = {_shown(path, value)} changes nothing either way; to turn it on, {where}"
+        _ignored(ctx, path, "LiteLLM reads no such section", where)
+        return
+    guess = _close(str(key), _sets()["sections"])
+    if guess:  # a misspelled section holds settings meant to work: never deleted
+        merge = " (merge it into the existing one)" if ctx.doc.exists((guess,)) else ""
+        _ignored(ctx, path, "LiteLLM reads no such section", f"rename it to {guess}{merge}", delete=False)
+        return
+    _ignored(ctx, path, "LiteLLM reads no such section", "delete it")
+
+
+# ---- settings keys -------------------------------------------------------------------------------------
+
+
+def _elsewhere(section: str, key: str) -> str | None:
+    sets = _sets()
+    homes = []
+    if section != RS and key in sets[RS]:
+        homes.append(f"{RS}.{key}")
+    if section != LS and key in sets[LS] - names("litellm_lazy_attributes"):
+        homes.append(f"{LS}.{key}")
+    if section != GS and (key in sets[GS] or GS_READ_PATTERN.fullmatch(key)):
+        homes.append(f"{GS}.{key}")
+    return " or ".join(homes) or None
+
+
+def _settings_key(ctx, section: str, key) -> None:
+    path = (section, key)
+    why = {
+        RS: "not a Router argument; the proxy logs 'not a valid argument for Router.__init__()' and drops it",
+        LS: f"LiteLLM sets litellm.{key}, which nothing reads",
+        GS: "LiteLLM never reads it",
+    }[section]
+    if path in OWNED:
+        _owned(ctx, path, why)
+        return
+    if section == RS and key in MANAGED:
+        _ignored(ctx, path, why, f"it belongs in {MANAGED[key]}")
+        return
+    home = _elsewhere(section, str(key))
+    if home:
+        _ignored(ctx, path, why, f"it belongs under {home}")
+        return
+    pool = (
+        _sets()[section] if section != LS else _sets()["litellm_globals"] | names("litellm_settings_special")
+    )
+    guess = _close(str(key), pool)
+    _ignored(ctx, path, why, f"did you mean {section}.{guess}?" if guess else "delete it")
+
+
+def _litellm_aliases(ctx, value) -> None:
+    """litellm_settings.model_group_alias: never read; its home is router_settings.model_group_alias."""
+    doc = ctx.doc
+    src, dst = (LS, "model_group_alias"), (RS, "model_group_alias")
+    why = "LiteLLM sets litellm.model_group_alias, which nothing reads"
+    if not isinstance(value, dict):
+        _ignored(ctx, src, why, f"aliases belong under {RS}.model_group_alias")
+        return
+    current = doc.get(dst)
+    if current is not MISSING and current is not None and not isinstance(current, dict):
+        _ignored(ctx, src, why, f"aliases belong under {RS}.model_group_alias", delete=False)
+        return
+    current = current or {}
+    moved = [a for a in value if a not in current]
+    kept = [a for a in value if a in current and current[a] != value[a]]
+    what = f"{format_path(src)} is ignored ({why})"
+    if _may_hold_comments(doc, src):
+        ctx.warn(
+            f"{what}; not moved to {RS}.model_group_alias, as it holds comments a move would lose",
+            src,
+            manual=f"move its entries under {RS}.model_group_alias",
+        )
+        return
+    plan = (
+        f"would move its aliases {', '.join(map(str, moved))} to {RS}.model_group_alias"
+        if moved
+        else "would delete it"
+    )
+    plan += f" ({RS} defines {', '.join(map(str, kept))} already, and keeps its own)" if kept else ""
+    if not ctx.allow_unsafe(f"{what}; {plan}", src):
+        ctx.findings[-1].manual = f"move its entries under {RS}.model_group_alias"
+        return
+    try:
+        if current or doc.exists(dst):
+            for alias in moved:
+                doc.set((*dst, alias), value[alias])
+        else:
+            doc.set(dst, value)
+        doc.delete(src, prune_empty=True)
+    except EditRefused as exc:
+        ctx.warn(
+            f"{what}; not moved ({exc.reason})", src, manual=f"move its entries under {RS}.model_group_alias"
+        )
+        return
+    dropped = ", ".join(f"{a} = {_shown((a,), value[a])}" for a in kept)
+    ctx.report(
+        f"moved {format_path(src)} to {RS}.model_group_alias, where LiteLLM reads it; its aliases "
+        f"{', '.join(map(str, moved)) or '(none new)'} are callable now"
+        + (f"; dropped {dropped}, which {RS} defines differently" if kept else ""),
+        dst,
+    )
+
+
+# ---- deployments -------------------------------------------------------------------------------------
+
+
+def _deployments(ctx) -> None:
+    models = ctx.doc.get(("model_list",))
+    if not isinstance(models, list):
+        return
+    found: dict[str, list[int]] = {"tags": [], "provider": []}
+    for i, dep in enumerate(models):
+        info = dep.get("model_info") if isinstance(dep, dict) else None
+        if isinstance(info, dict):
+            for key in found:
+                if key in info:
+                    found[key].append(i)
+    why = {
+        "tags": "tag routing reads litellm_params.tags, only with router_settings.enable_tag_filtering set to "
+        "true, and then chooses among the deployments of the requested model group",
+        "provider": "LiteLLM takes the provider from litellm_params.model (its prefix) or "
+        "litellm_params.custom_llm_provider",
+    }
+    where = {
+        "tags": "for tag routing inside a model group, put the tags in litellm_params.tags and set "
+        "router_settings.enable_tag_filtering to true (requests whose tags match no deployment then fail)",
+        "provider": "delete it (keep it only if your own tooling reads /model/info)",
+    }
+    for key, indexes in found.items():
+        if not indexes:
+            continue
+        paths = [("model_list", i, "model_info", key) for i in indexes]
+        shown = [_shown(p, ctx.doc.get(p)) for p in paths]
+        values = set(shown)
+        listed = ", ".join(f"model_list[{i}]" for i in indexes[:SHOWN])
+        listed += f" and {len(indexes) - SHOWN} more" if len(indexes) > SHOWN else ""
+        value = f" ({values.pop()})" if len(values) == 1 else ""
+        what = f"model_info.{key}{value} on {len(indexes)} deployment{'s' if len(indexes) > 1 else ''} ({listed}) is stored but never read ({why[key]})"
+        if not ctx.allow_unsafe(f"{what}; would delete it", paths[0]):
+            ctx.findings[-1].manual = where[key]
+            continue
+        deleted, refused, first = [], [], None
+        for p, v in zip(paths, shown, strict=True):
+            try:
+                ctx.doc.delete(p, prune_empty=True)
+                deleted.append(f"model_list[{p[1]}] = {v}")
+                first = first or p
+            except EditRefused:
+                refused.append(f"model_list[{p[1]}]")
+        if deleted:
+            ctx.report(
+                f"deleted model_info.{key} from {len(deleted)} deployment{'s' if len(deleted) > 1 else ''}, stored but "
+                f"never read ({why[key]}); the values were {'; '.join(deleted)}",
+                first,
+                manual=where[key],
+            )
+        if refused:
+            ctx.warn(
+                f"model_info.{key} not deleted from {', '.join(refused)}: their model_info is shared through a YAML "
+                "anchor, and deleting it there would change every deployment that uses it",
+                paths[0],
+                manual=f"delete model_info.{key} from the anchored block by hand",
+            )
+
+
+def _may_hold_comments(doc, path) -> bool:
+    """True when the lines of the block at `path` may hold a comment, which a move would lose.
+
+    The same conservative test as G5's (any ` #` counts; full-line comments right before the next key
+    at the block's level or above belong to that key).
+    """
+    lines = doc.text.splitlines()
+    first = doc.line(path)
+    column = len(lines[first - 1]) - len(lines[first - 1].lstrip())
+    if " #" in lines[first - 1] or "\t#" in lines[first - 1]:
+        return True
+    outside = False
+    for text in lines[first:]:
+        stripped = text.strip()
+        if not stripped:
+            continue
+        indent = len(text) - len(text.lstrip())
+        if stripped.startswith("#"):
+            if indent > column:
+                return True
+            outside = True
+            continue
+        if indent <= column:
+            return False
+        if outside or " #" in text or "\t#" in text:
+            return True
+    return False
+
+
+# ---- the fix -------------------------------------------------------------------------------------------
+
+
+def fix(ctx):
+    doc = ctx.doc
+    root = doc.get(())
+    if not isinstance(root, dict):
+        return
+    for key, value in list(root.items()):
+        if not isinstance(key, str) or not section_is_read(key):
+            _top_level(ctx, key, value)
+    for section in (RS, LS, GS):
+        settings = doc.get((section,))
+        if not isinstance(settings, dict):
+            continue
+        for key in list(settings):
+            if not isinstance(key, str) or key_is_read(section, key):
+                continue
+            if (section, key) == (LS, "model_group_alias"):
+                _litellm_aliases(ctx, settings[key])
+            else:
+                _settings_key(ctx, section, key)
+    _deployments(ctx)
