@@ -960,12 +960,18 @@ class Document:
         edits = sorted(self._pending, key=lambda e: (e.start, -e.depth, e.seq))
         out: list[str] = []
         pos = 0
+        size = 0
+        cuts: list[int] = []  # output offsets where whole lines were deleted
         for e in edits:
-            out.append(self.text[pos : e.start])
+            kept = self.text[pos : e.start]
+            out.append(kept)
             out.append(e.text)
+            size += len(kept) + len(e.text)
+            if not e.text and e.end > e.start and (e.start == 0 or self.text[e.start - 1] in "\n\r"):
+                cuts.append(size)
             pos = max(pos, e.end)
         out.append(self.text[pos:])
-        self.text = "".join(out)
+        self.text = _tidy_blank_lines("".join(out), cuts)
         self._pending = []
         self._spans = []
         self._filled = []
@@ -1271,6 +1277,21 @@ class Document:
         quote = k.style if k.style in ("'", '"') else None
         self._pending_keys.add((id(loc.chain[-1]), new_key))  # the new name exists only after a commit
         return [_Edit(k.start_mark.index, k.end_mark.index, render_scalar(new_key, quote=quote))]
+
+
+def _tidy_blank_lines(text: str, cuts: list[int]) -> str:
+    """Where deleting lines (several deletions side by side) left a blank line on both sides of the cut,
+    drop one of them: the file keeps the spacing it had around the deleted block."""
+    for cut in reversed(cuts):
+        if not (0 < cut < len(text)):
+            continue
+        before = text.rfind("\n", 0, cut - 1)
+        line_before = text[before + 1 : cut].strip("\r\n")
+        end = text.find("\n", cut)
+        line_at = text[cut : end if end >= 0 else len(text)].strip("\r")
+        if line_before.strip() == "" and line_at.strip() == "" and before >= 0 and end >= 0:
+            text = text[:cut] + text[end + 1 :]
+    return text
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -292,3 +292,9 @@ def test_filling_an_empty_last_value_while_inserting_at_the_same_offset():
                 ("set", ("general_settings", "alerting"), ["slack"])) == (
         "general_settings:\n  alerting: [slack]\nlitellm_settings:\n  callbacks: [otel]\n"
     )
+
+
+def test_deleting_a_blank_line_separated_block_keeps_single_spacing():
+    text = "a: 1\n\nd: false\ne: false\n\ng: 1\n"
+    assert edit(text, ("delete", ("d",)), ("delete", ("e",))) == "a: 1\n\ng: 1\n"
+    assert edit("a: 1\n\n\nb: 2\n", ("set", ("a",), 3)) == "a: 3\n\n\nb: 2\n"  # the user's own spacing stays
