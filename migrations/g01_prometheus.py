@@ -35,6 +35,7 @@ it; not set automatically because it weakens auth), and the proxy's environment 
 """
 
 from autofix.document import MISSING
+from autofix.values import names
 
 ID = "G1"
 SLUG = "prometheus"
@@ -44,12 +45,6 @@ TITLE = "Prometheus metrics through litellm_settings.callbacks, not server_setti
 
 PROM = ("server_settings", "prometheus")
 CALLBACKS = ("litellm_settings", "callbacks")
-
-
-def _names(value):
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def fix(ctx):
@@ -73,10 +68,10 @@ def fix(ctx):
         else:
             ctx.report(note, PROM)
         ctx.findings[-1].line = line
-    success_only = "prometheus" in _names(
+    success_only = "prometheus" in names(
         ctx.get(("litellm_settings", "success_callback"))
-    ) or "prometheus" in _names(ctx.get(("litellm_settings", "failure_callback")))
-    if "prometheus" in _names(ctx.get(CALLBACKS)):
+    ) or "prometheus" in names(ctx.get(("litellm_settings", "failure_callback")))
+    if "prometheus" in names(ctx.get(CALLBACKS)):
         return
     if not (wants or success_only):
         return

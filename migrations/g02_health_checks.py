@@ -34,6 +34,7 @@ kept, the router copy deleted, and the conflict reported.
 """
 
 from autofix.document import MISSING
+from autofix.values import as_int
 
 ID = "G2"
 SLUG = "health-checks"
@@ -73,21 +74,6 @@ def _move_misplaced(ctx):
                 manual=f"check which value you meant for general_settings.{key}",
             )
         ctx.findings[-1].line = line
-
-
-def _as_int(value):
-    """An integer for a numeric string or an integral float; None when it cannot be read as one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else None
-    return None
 
 
 def fix(ctx):
@@ -138,7 +124,7 @@ def fix(ctx):
                 manual="set a positive integer number of seconds, e.g. 300",
             )
     else:
-        number = _as_int(interval)
+        number = as_int(interval)
         if number is not None and number > 0:
             doc.set(interval_path, number)
             ctx.report(

@@ -68,6 +68,7 @@ generic_api sink sends every request's data to an external endpoint, which needs
 from autofix import litellm_data
 from autofix.document import MISSING
 from autofix.errors import EditRefused
+from autofix.values import names, show
 
 ID = "G5"
 SLUG = "logging"
@@ -86,15 +87,6 @@ TRUE_STRINGS = {"true", "yes", "on", "y"}
 SINK_NAME = "my_webhook"
 SINK_KEYS = {"callback_type", "endpoint", "headers", "url", "webhook_url"}
 REPLACEMENT = "set the env var LITELLM_LOG=DEBUG (or INFO), or start the proxy with --detailed_debug"
-
-
-def _show(value):
-    """A value as YAML spells it, for messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _builtin(key):
@@ -128,16 +120,16 @@ def _set_verbose(ctx):
     if not value:  # false, null, 0, "": what LiteLLM does anyway
         doc.delete(VERBOSE, prune_empty=True)
         ctx.report(
-            f"removed litellm_settings.set_verbose: {_show(value)}: deprecated, and off is the default",
+            f"removed litellm_settings.set_verbose: {show(value)}: deprecated, and off is the default",
             VERBOSE,
         )
         return
     if ctx.allow_unsafe(
-        f"remove litellm_settings.set_verbose: {_show(value)} (deprecated: a warning on every call)", VERBOSE
+        f"remove litellm_settings.set_verbose: {show(value)} (deprecated: a warning on every call)", VERBOSE
     ):
         doc.delete(VERBOSE, prune_empty=True)
         ctx.report(
-            f"removed litellm_settings.set_verbose: {_show(value)}: deprecated, it logs a warning on every call",
+            f"removed litellm_settings.set_verbose: {show(value)}: deprecated, it logs a warning on every call",
             VERBOSE,
             manual=f"for debug logs, {REPLACEMENT}",
         )
@@ -167,7 +159,7 @@ def _json_logs(ctx):
         )
     else:
         ctx.warn(
-            f"litellm_settings.json_logs is {_show(value)}: LiteLLM only turns JSON logs on for the YAML boolean true",
+            f"litellm_settings.json_logs is {show(value)}: LiteLLM only turns JSON logs on for the YAML boolean true",
             JSON_LOGS,
             manual="write json_logs: true (or false) without quotes",
         )
@@ -375,7 +367,7 @@ def _half_done_sinks(blocks, builtin):
 
 
 def _lists_with(doc, name):
-    return [key for key in ("callbacks", *EVENT_LISTS) if name in _names(doc.get((LS, key)))]
+    return [key for key in ("callbacks", *EVENT_LISTS) if name in names(doc.get((LS, key)))]
 
 
 def _sink_manual(name, entry, used_in, *, replacing=None):
@@ -429,12 +421,6 @@ def _sink_reports(ctx, webhook_in, half_done):
             (LS, webhook_in[0]),
             manual=_sink_manual(SINK_NAME, {}, webhook_in, replacing="webhook"),
         )
-
-
-def _names(value):
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def fix(ctx):

@@ -51,6 +51,7 @@ import re
 
 from autofix.document import MISSING
 from autofix.errors import EditRefused
+from autofix.values import names, show
 
 ID = "G8"
 SLUG = "tracing"
@@ -100,18 +101,6 @@ BACKENDS = {
 }
 WHOLE_VAR = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 OFF_STRINGS = {"false", "no", "off", "n", "0"}
-
-
-def _names(value):
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _show(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
 
 
 def _is_off(value):
@@ -407,7 +396,7 @@ def _switched_off(ctx):
         value = doc.get(path)
         if value is not MISSING and _is_off(value):
             ctx.report(
-                f"tracing is switched off explicitly ({shown}: {_show(value)}, a key LiteLLM never reads): otel not "
+                f"tracing is switched off explicitly ({shown}: {show(value)}, a key LiteLLM never reads): otel not "
                 "added to litellm_settings.callbacks",
                 path,
                 manual="if you want tracing, delete it and run autofix --only G8 again",
@@ -420,7 +409,7 @@ def _add_callback(ctx):
     """Append otel to litellm_settings.callbacks. Returns True when it was added."""
     doc = ctx.doc
     current = doc.get(CALLBACKS)
-    if "otel" in _names(current):
+    if "otel" in names(current):
         return False
     if current is not MISSING and current is not None and not isinstance(current, str | list):
         ctx.warn(
@@ -438,7 +427,7 @@ def _add_callback(ctx):
             manual="add otel to litellm_settings.callbacks",
         )
         return False
-    events = [k for k in EVENT_LISTS if "otel" in _names(doc.get((LS, k)))]
+    events = [k for k in EVENT_LISTS if "otel" in names(doc.get((LS, k)))]
     if isinstance(current, str):
         why = (
             f" (the single string {current!r} became a list: a single string is imported as a Python module)"
@@ -464,7 +453,7 @@ def _remove_general_otel(ctx):
     doc.delete(GENERAL_OTEL, prune_empty=True)
     note = " (it never switched tracing off)" if _is_off(value) else ""
     ctx.report(
-        f"removed general_settings.otel: {_show(value)}: declared but never read{note}; otel in "
+        f"removed general_settings.otel: {show(value)}: declared but never read{note}; otel in "
         "litellm_settings.callbacks turns tracing on",
         GENERAL_OTEL,
     )
@@ -478,7 +467,7 @@ def fix(ctx):
         if not _mapping_or_missing(doc.get((section,))):
             ctx.warn(f"{section} is not a mapping; LiteLLM cannot read it", (section,))
             return
-    if "otel" not in _names(doc.get(CALLBACKS)) and _switched_off(ctx):
+    if "otel" not in names(doc.get(CALLBACKS)) and _switched_off(ctx):
         return
     filled_null = doc.exists(CALLBACKS) and doc.get(CALLBACKS) is None
     added = _add_callback(ctx)

@@ -54,6 +54,7 @@ the deployments of a group; the new check also enforces rpm/tpm that other deplo
 
 from autofix.document import MISSING
 from autofix.errors import EditRefused
+from autofix.values import as_int, show
 
 ID = "G9"
 SLUG = "rate-limits"
@@ -70,29 +71,6 @@ KEYS = ("rpm", "tpm")
 NOT_DATA = ("enabled", "limits")
 FALSE_STRINGS = {"false", "no", "off", "n", "0"}
 SHOWN = 5
-
-
-def _as_int(value):
-    """A positive or zero integer for an int, an integral float or a numeric string; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else None
-    return None
-
-
-def _show(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else repr(value) if isinstance(value, str) else str(value)
 
 
 def _listed(items):
@@ -152,11 +130,11 @@ def _move_key(ctx, entry, key, value, indexes, unsafe_ok, shared):
     """Move one limit. Returns a description of what was written, or None."""
     doc = ctx.doc
     name = entry.name
-    number = _as_int(value)
+    number = as_int(value)
     source = f"rate_limit_settings.limits.{name}.{key}"
     if number is None or number <= 0:
         entry.kept.append(
-            (key, f"{_show(value)} is not a positive integer", f"write {source} as a positive integer")
+            (key, f"{show(value)} is not a positive integer", f"write {source} as a positive integer")
         )
         return None
     models = doc.get(("model_list",))
@@ -187,8 +165,8 @@ def _move_key(ctx, entry, key, value, indexes, unsafe_ok, shared):
                 blocked.append(f"model_list[{i}].litellm_params is shared through an anchor (&name/*name)")
             else:
                 writes.append(i)
-        elif _as_int(current) != share:
-            conflicts.append(f"model_list[{i}] already has {where}: {_show(current)}")
+        elif as_int(current) != share:
+            conflicts.append(f"model_list[{i}] already has {where}: {show(current)}")
     if conflicts:
         entry.kept.append(
             (
@@ -220,7 +198,7 @@ def _move_key(ctx, entry, key, value, indexes, unsafe_ok, shared):
             return None
     entry.moved.append(key)
     entry.placed |= {(i, key) for i in indexes}
-    shown = number if isinstance(value, int) else _show(value)
+    shown = number if isinstance(value, int) else show(value)
     done = f"{key} {shown}" if n == 1 else f"{key} {shown} as {share} each"
     return done + ("" if writes else " (already there)")
 
@@ -384,7 +362,7 @@ def fix(ctx):
             )
             return
         ctx.report(
-            f"rate_limit_settings is disabled (enabled: {_show(section.get('enabled'))}), and LiteLLM never reads it: "
+            f"rate_limit_settings is disabled (enabled: {show(section.get('enabled'))}), and LiteLLM never reads it: "
             "its limits were not moved",
             (SECTION, "enabled"),
             manual="to enforce them, run autofix --only G9 after setting enabled: true; otherwise delete the section",

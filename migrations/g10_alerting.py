@@ -47,6 +47,7 @@ import re
 
 from autofix.document import MISSING
 from autofix.errors import EditRefused
+from autofix.values import names, show
 
 ID = "G10"
 SLUG = "alerting"
@@ -67,18 +68,6 @@ THRESHOLD_SECONDS = 300
 DEFAULT_THRESHOLD = 600  # proxy_server.py: general_settings.get("alerting_threshold", 600)
 REFERENCE = re.compile(r"^(?:\$\{([A-Za-z_][A-Za-z0-9_]*)\}|os\.environ/(.+))$")
 MISSING_URL = "Missing SLACK_WEBHOOK_URL / ALERTING_WEBHOOK_URL from environment"
-
-
-def _names(value):
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _show(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value)
 
 
 def _mapping_or_missing(value):
@@ -106,7 +95,7 @@ def _alerting(ctx):
     """Add slack to general_settings.alerting. Returns (slack is on, something changed)."""
     doc = ctx.doc
     current = doc.get(ALERTING)
-    if "slack" in _names(current) and isinstance(current, list):
+    if "slack" in names(current) and isinstance(current, list):
         return True, False
     if current is not MISSING and current is not None and not isinstance(current, str | list):
         ctx.warn(
@@ -157,7 +146,7 @@ def _threshold(ctx):
         return True
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         ctx.warn(
-            f"general_settings.alerting_threshold is {_show(value)}, not a number of seconds (left as it is)",
+            f"general_settings.alerting_threshold is {show(value)}, not a number of seconds (left as it is)",
             THRESHOLD,
             manual=f"write a number of seconds, e.g. alerting_threshold: {THRESHOLD_SECONDS}",
         )
@@ -322,7 +311,7 @@ def _rate_limited(doc):
     router = doc.get(("router_settings",))
     router = router if isinstance(router, dict) else {}
     checks = router.get("optional_pre_call_checks")
-    enforced = "enforce_model_rate_limits" in _names(checks) or router.get("routing_strategy") in (
+    enforced = "enforce_model_rate_limits" in names(checks) or router.get("routing_strategy") in (
         "usage-based-routing",
         "usage-based-routing-v2",
     )
