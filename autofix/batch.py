@@ -60,6 +60,8 @@ def fix_file(
         outcome.error = f"{path}: {exc}"
     except TimeoutError:
         outcome.error = f"{path}: another autofix run holds the lock on this file; try again"
+    except PermissionError as exc:
+        outcome.error = f"{path}: permission denied ({exc.filename or 'the lock file'})"
     return outcome
 
 

@@ -53,7 +53,10 @@ def default_config(cwd: Path | None = None) -> Path:
 def looks_like_litellm_config(path: Path) -> str | None:
     """None when the file looks like a LiteLLM proxy config; otherwise why it is skipped."""
     try:
-        head = path.read_bytes()[: 1 << 20]
+        if not path.is_file():
+            return "not a regular file"
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
     except OSError as exc:
         return f"cannot read: {exc.strerror}"
     if _LITELLM_SECTION.search(head.removeprefix(b"\xef\xbb\xbf")):

@@ -242,7 +242,6 @@ def render_items(items: list[Any], dash_col: int, fmt: Format, quote: str | None
 
 MAX_DEPTH = 128  # LiteLLM's pure-Python loader gives up (RecursionError) a little above 300 levels
 MAX_EXPANDED_NODES = 2_000_000  # aliases may not expand the tree beyond this (billion laughs)
-_DEEP_HINT = re.compile(r"[\[{]{16}|(?:- ){16}|^ {100}", re.MULTILINE)
 
 
 def _compose_plain(text: str) -> Node | None:
@@ -254,26 +253,31 @@ def _compose_plain(text: str) -> Node | None:
 
 
 def _may_nest_deeply(text: str) -> bool:
-    """A cheap screen before the regex (which costs a scan of the whole text)."""
-    hints = ("[[[[", "{{{{", "[{[{", "{[{[", "- - - - ", "\n" + " " * 100)
-    return (any(h in text for h in hints) or text.startswith(" " * 100)) and bool(_DEEP_HINT.search(text))
+    """Could block nesting go deeper than MAX_DEPTH? (Each level needs indentation or a `- `.)"""
+    return "- - - - " in text or "\n" + " " * 64 in text or text.startswith(" " * 64)
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse flow nesting ([ and {) deeper than MAX_DEPTH before libyaml sees it: libyaml slows down
+    quadratically on it and its composer recurses once per level."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for m in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if m.group() in "[{" else max(0, depth - 1)
+        if depth > MAX_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise InputError(
+                f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either", line=line
+            )
 
 
 def _compose(text: str) -> Node | None:
     """Compose; a text that may nest deeply is composed on a thread with a large stack, because the C
     composer recurses once per level and would overflow the default stack (a crash, not an error)."""
+    _check_flow_depth(text)
     if not _may_nest_deeply(text):
         return _compose_plain(text)
-    depth = deepest = 0
-    for m in re.finditer(r"[\[\]{}]", text):  # libyaml slows down quadratically on deep flow nesting
-        depth = depth + 1 if m.group() in "[{" else max(0, depth - 1)
-        if depth > deepest:
-            deepest = depth
-            if deepest > MAX_DEPTH:
-                line = text.count("\n", 0, m.start()) + 1
-                raise InputError(
-                    f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either", line=line
-                )
     import threading
 
     box: dict[str, Any] = {}
@@ -668,7 +672,8 @@ class Document:
         return self.text[start:end].rstrip("\r\n\x85\u2028\u2029")
 
     def _detect_format(self) -> Format:
-        fmt = Format(newline="\r\n" if "\r\n" in self.text else "\n")
+        newline = "\r\n" if "\r\n" in self.text else "\r" if "\r" in self.text and "\n" not in self.text else "\n"
+        fmt = Format(newline=newline)
         steps: Counter[int] = Counter()
         offsets: Counter[int] = Counter()
         for node in _walk(self.root):

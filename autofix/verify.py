@@ -29,6 +29,8 @@ def strict_equal(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
     if isinstance(a, list):
         return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and a != a:
+        return b != b  # .nan: the same value on both sides although nan != nan
     return a == b
 
 

@@ -42,16 +42,19 @@ def target_of(path: Path) -> Path:
 def _write_new(path: Path, data: bytes, mode: int) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        os.write(fd, data) if len(data) < 1 << 20 else _write_all(fd, data)
+        _write_all(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
 def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte (os.write may write fewer: a full disk, a file size limit)."""
     view = memoryview(data)
     while view:
         n = os.write(fd, view)
+        if n <= 0:
+            raise OSError(28, "no space left to write", None)
         view = view[n:]
 
 
@@ -107,9 +110,14 @@ def lock(path: Path, timeout: float = 120.0):
     from filelock import FileLock
 
     folder = Path(tempfile.gettempdir()) / "autofix-locks"
-    folder.mkdir(mode=0o1777, exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+        if folder.stat().st_uid == os.getuid():
+            folder.chmod(0o1777)  # shared by every user, like /tmp (mkdir's mode is cut by the umask)
+    except OSError:
+        pass
     key = hashlib.sha256(str(target_of(path)).encode()).hexdigest()[:32]
-    return FileLock(str(folder / f"{key}.lock"), timeout=timeout)
+    return FileLock(str(folder / f"{key}.lock"), timeout=timeout, mode=0o666)
 
 
 def write(path: Path, old: bytes, new: bytes, patch: str) -> Written:
@@ -167,8 +175,13 @@ def restore(path: Path) -> Path:
     if not found:
         raise InputError(f"no autofix backup of {real.name} in {real.parent / BACKUP_DIR}")
     meta = found[-1]
-    record = json.loads(meta.read_text())
-    backup = meta.with_name(record["backup"])
+    try:
+        record = json.loads(meta.read_text())
+        backup = meta.with_name(record["backup"])
+        record["old_sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise InputError(f"the backup record {meta.name} is damaged (an interrupted run?); restore "
+                         f"by hand from {meta.parent}, or delete that record") from None
     try:
         data = backup.read_bytes()
     except OSError as exc:

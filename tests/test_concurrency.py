@@ -134,11 +134,6 @@ def test_the_cli_stops_with_one_line_and_exit_2(tmp_path, monkeypatch, capsys, w
     assert config.read_bytes() == CONCURRENT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: writer.lock() makes the shared lock folder with mkdir(mode=0o1777), which the umask "
-    "turns into 0o1755, and FileLock's lock files are 0o644: another user can neither create nor open a lock",
-)
 def test_the_lock_folder_lets_every_user_take_turns(tmp_path):
     """The lock folder in the temp dir is created with mode 1777 so that every user's runs can create
     their lock files in it; the umask must not take that away (a second user's apply would then fail on

@@ -320,11 +320,6 @@ def test_a_kill_while_the_backup_record_is_written_leaves_restore_usable(clean_r
 
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: writer._write_new writes the backup with a single os.write and ignores a short count "
-    "(disk full, quota, RLIMIT_FSIZE): the backup is truncated, and the config is replaced all the same",
-)
 def test_a_backup_that_cannot_be_written_whole_stops_the_apply(tmp_path):
     """The file-size limit of the child (RLIMIT_FSIZE) sits between the new and the old size: the new config
     fits, the backup of the old one does not. Either apply stops with one line and the old bytes in place,
