@@ -1084,7 +1084,20 @@ class Document:
             indent = self._key_column(loc.key_node)
             rendered = render_entry("k", value, indent, self.format)
             first = rendered[0][indent + 2 :]  # after "k:"
-            text = first + (self._nl() + self._lines(rendered[1:]) if len(rendered) > 1 else "")
+            rest = self._nl() + self._lines(rendered[1:]) if len(rendered) > 1 else ""
+            end = self._content_end(node)
+            line_end = self._line_end(start)
+            if end > line_end and self.text[start:line_end].strip().startswith("#"):
+                # `key:  # why` over a block: the comment stays on the key's line
+                edits = [_Edit(line_end, end, rest, depth=_VALUE_FIRST)]
+                if first:
+                    edits.insert(0, _Edit(start, start, first, depth=_VALUE_FIRST))
+                return edits
+            after = self._line_end(end)
+            if not first and "#" in self.text[end:after]:
+                # `key: {}  # why` becoming a block: the comment stays on the key's line
+                return [_Edit(start, end, "", depth=_VALUE_FIRST), _Edit(after, after, rest, depth=_VALUE_FIRST)]
+            text = first + rest
         else:
             start = node.start_mark.index
             dash = self._dash_column(node) or 0
@@ -1128,6 +1141,8 @@ class Document:
             raise EditRefused(f"{format_path(parent)} is not a mapping", line=node.start_mark.line + 1)
         if not isinstance(node, MappingNode):
             raise EditRefused(f"{format_path(parent)} is not a mapping", line=node.start_mark.line + 1)
+        if id(node) in self._dirty:
+            raise _NeedsCommit
         if not node.value and loc.key_node is not None:  # `section: {}` becomes a block mapping
             return self._plan_set(parent, {key: value})
         if node.flow_style or not node.value:
@@ -1165,6 +1180,8 @@ class Document:
     def _plan_delete(self, path: Path) -> list[_Edit]:
         loc = self._locate(path)
         if loc is None:
+            if self._pending and _get(self.data, path) is not MISSING:
+                raise _NeedsCommit  # it exists only in a queued edit: delete it from the text that has it
             return []
         parent = loc.chain[-1]
         if parent.flow_style:
@@ -1176,6 +1193,7 @@ class Document:
             raise _NeedsCommit  # a queued edit adds a sibling: delete from the text that has it
         if isinstance(parent, MappingNode):
             if len(parent.value) == 1:
+                self._dirty.add(id(parent))  # emptied: a key added to it must wait for this edit
                 if parent is self.root:
                     return [_Edit(0, len(self.text), "{}" + self._nl())]
                 return self._plan_set(path[:-1], {})

@@ -17,7 +17,20 @@ SECRET_KEY = re.compile(
 _ENTRY = re.compile(
     r"^(?P<head>[ \t]*(?:-[ \t]+)?(?P<q>['\"]?)(?P<key>[^'\":#\n]+?)(?P=q)[ \t]*:[ \t]+)(?P<value>.*?)(?P<tail>[ \t]+#.*)?$"
 )
-_URL_SECRET = re.compile(r"https://hooks\.slack\.com/\S+|https?://[^/\s:@]+:[^@\s/]+@\S+")
+_URL_SECRET = re.compile(r"https://hooks\.slack\.com/\S+")
+# user:password@ in any URL (https, redis, postgres, amqp...): the password goes
+_URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]{0,20}://[^\s/@:'\"]{0,256}:)[^\s/@'\"]{1,1024}(?=@)")
+# ?token=... &api_key=... in a URL
+_QUERY_SECRET = re.compile(
+    r"(?P<head>[?&][\w.\-]{0,40}?(?:token|key|secret|passw(?:or)?d|sig(?:nature)?|auth|credential)[\w.\-]{0,40}=)"
+    r"[^&\s'\"#]+",
+    re.IGNORECASE,
+)
+# key: value pairs inside a flow mapping ({user: a, password: b})
+_FLOW_PAIR = re.compile(
+    r"(?P<head>[{,][ \t]{0,40}(?P<q>['\"]?)(?P<key>[\w.\-]{1,100})(?P=q)[ \t]{0,40}:[ \t]{0,40})"
+    r"(?P<value>\"[^\"]*\"|'[^']*'|[^,}\]\s]+)"
+)
 MASK = "****"
 
 
@@ -32,9 +45,63 @@ def mask_line(line: str) -> str:
     ending = line[len(body) :]
     m = _ENTRY.match(body)
     if m and SECRET_KEY.search(m.group("key")) and not _is_reference(m.group("value")):
+        value = m.group("value").strip()
+        if value in ("|", ">", "|-", ">-", "|+", ">+"):  # a block scalar: its lines are masked by Masker
+            return line
         body = m.group("head") + MASK + (m.group("tail") or "")
     body = _URL_SECRET.sub(MASK, body)
+    body = _URL_PASSWORD.sub(lambda x: x.group("head") + MASK, body)
+    body = _QUERY_SECRET.sub(lambda x: x.group("head") + MASK, body)
+    if "{" in body:
+        body = _FLOW_PAIR.sub(
+            lambda x: x.group("head") + MASK
+            if SECRET_KEY.search(x.group("key")) and not _is_reference(x.group("value"))
+            else x.group(0),
+            body,
+        )
     return body + ending
+
+
+_BLOCK_HEADER = re.compile(
+    r"^(?P<indent>[ \t]*)(?:-[ \t]+)?['\"]?(?P<key>[^'\":#\n]+?)['\"]?[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*(?:#.*)?$"
+)
+
+
+def secret_block_lines(lines: list[str]) -> set[int]:
+    """Indexes of lines inside a secret block scalar (`private_key: |`) or a PEM private key block."""
+    hidden: set[int] = set()
+    joined = "".join(lines)
+    if "-----BEGIN" not in joined and not re.search(r":[ \t]*[|>]", joined):
+        return hidden
+    block_indent: int | None = None
+    pem = False
+    for i, line in enumerate(lines):
+        text = line.rstrip("\r\n")
+        indent = len(text) - len(text.lstrip())
+        if block_indent is not None:
+            if not text.strip() or indent > block_indent:
+                hidden.add(i)
+                continue
+            block_indent = None
+        if pem:
+            hidden.add(i)
+            pem = "-----END" not in text
+            continue
+        if "-----BEGIN" in text and "PRIVATE KEY" in text:
+            hidden.add(i)
+            pem = "-----END" not in text
+            continue
+        m = _BLOCK_HEADER.match(text)
+        if m and SECRET_KEY.search(m.group("key")):
+            block_indent = len(m.group("indent"))
+    return hidden
+
+
+def _hide(line: str) -> str:
+    text = line.rstrip("\r\n")
+    if not text.strip():
+        return line
+    return text[: len(text) - len(text.lstrip())] + MASK + line[len(text) :]
 
 
 def _split_lines(text: str) -> list[str]:
@@ -129,10 +196,15 @@ def unified_diff(old: str, new: str, name: str, *, show_secrets: bool = False, c
     matcher = difflib.SequenceMatcher(None, [], [])
     matcher.opcodes = _opcodes(a, b)  # get_grouped_opcodes reads these instead of computing its own
     out: list[str] = []
+    hidden_a = set() if show_secrets else secret_block_lines(a)
+    hidden_b = set() if show_secrets else secret_block_lines(b)
+
+    def show(lines: list[str], hidden: set[int], i: int) -> str:
+        if show_secrets:
+            return lines[i]
+        return _hide(lines[i]) if i in hidden else mask_line(lines[i])
 
     def emit(line: str) -> None:
-        if not show_secrets:
-            line = mask_line(line)
         if not line.endswith(("\n", "\r")):
             line += "\n\\ No newline at end of file\n"
         out.append(line)
@@ -144,13 +216,13 @@ def unified_diff(old: str, new: str, name: str, *, show_secrets: bool = False, c
         out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                for line in a[i1:i2]:
-                    emit(" " + line)
+                for i in range(i1, i2):
+                    emit(" " + show(a, hidden_a, i))
                 continue
-            for line in a[i1:i2]:
-                emit("-" + line)
-            for line in b[j1:j2]:
-                emit("+" + line)
+            for i in range(i1, i2):
+                emit("-" + show(a, hidden_a, i))
+            for j in range(j1, j2):
+                emit("+" + show(b, hidden_b, j))
     return "".join(out)
 
 

@@ -298,3 +298,10 @@ def test_deleting_a_blank_line_separated_block_keeps_single_spacing():
     text = "a: 1\n\nd: false\ne: false\n\ng: 1\n"
     assert edit(text, ("delete", ("d",)), ("delete", ("e",))) == "a: 1\n\ng: 1\n"
     assert edit("a: 1\n\n\nb: 2\n", ("set", ("a",), 3)) == "a: 3\n\n\nb: 2\n"  # the user's own spacing stays
+
+
+def test_emptying_a_block_keeps_the_comment_on_its_key_line_and_waits_for_later_keys():
+    assert edit("r:  # ops: keep\n  x: 1\nm: []\n", ("delete", ("r", "x"))) == "r: {}  # ops: keep\nm: []\n"
+    out = edit("r:  # ops: keep\n  x: 1\nm: []\n", ("delete", ("r", "x")), ("set", ("r", "y"), 2))
+    assert out == "r:  # ops: keep\n  y: 2\nm: []\n"
+    assert edit("l:\n  cb:  # why\n    - a\n", ("set", ("l", "cb"), ["b"])) == "l:\n  cb: [b]  # why\n"

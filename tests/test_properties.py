@@ -520,11 +520,6 @@ def _emptied(old: Any, new: Any, anchor: tuple) -> bool:
     return isinstance(after, dict | list) and not after and bool(before)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Document._plan_delete empties a block mapping/list through _plan_set(parent, {}), whose "
-    "edit runs from the key's colon to the end of the value and so also removes the comment on the key's line",
-)
 @pytest.mark.parametrize("text,op", [
     ("router_settings:  # ops: keep\n  health_check_interval: 300\nmodel_list: []\n",
      ("delete", ("router_settings", "health_check_interval"))),
@@ -555,12 +550,6 @@ def test_a_new_section_goes_below_the_last_sections_own_comments():
     assert doc.text.startswith(text), doc.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: G2 empties router_settings (`{}` planned by Document._plan_delete) while G6 adds "
-    "router_settings.stream_timeout after its old last key in the same pass; the two edits do not conflict, "
-    "and the result `router_settings: {}\\n  stream_timeout: 120` does not parse",
-)
 def test_a_section_emptied_and_extended_in_one_pass_stays_valid():
     """Found by the declared-changes property: a valid config the default fixes cannot fix (the runner's
     verification stops it: exit 2, 'the fixed text does not parse')."""
@@ -570,12 +559,6 @@ def test_a_section_emptied_and_extended_in_one_pass_stays_valid():
     assert new["router_settings"] == {"stream_timeout": 120}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Document._plan_delete returns no edit when _locate finds no node for a path that exists "
-    "only through a queued edit (G1 turned `callbacks: webhook` into [webhook, prometheus]), while remove_item "
-    "still records the change: verification fails ('iterable item added')",
-)
 def test_removing_an_item_from_a_list_a_queued_edit_made_is_written():
     """Found by the idempotence property: a valid config the default fixes cannot fix (exit 2)."""
     text = b"server_settings:\n  prometheus: {port: 9090}\nlitellm_settings:\n  callbacks: webhook\n"

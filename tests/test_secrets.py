@@ -194,12 +194,6 @@ def test_show_secrets_shows_them(outputs):
     assert not missing, f"--show-secrets does not show (so the fixture no longer puts them in the diff): {missing}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: report.mask_line only masks a `key: value` line whose key looks secret, plus https "
-    "user:password@ and Slack URLs: a ?token= in a URL under another key, a password inside a flow mapping "
-    "({... password: x}), a redis:// URL's password and the body of a block-scalar private key all show",
-)
 @pytest.mark.parametrize("name", list(MISSED))
 def test_secrets_the_masking_misses(outputs, name):
     shown = [mode for mode in MODES if MISSED[name] in outputs[mode]]
