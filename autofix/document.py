@@ -1062,6 +1062,8 @@ class Document:
         if loc is None:
             return self._plan_add(path[:-1], path[-1], value)
         node = loc.node
+        if not isinstance(node, ScalarNode):
+            self._refuse_shared_inside(path, node)
         parent = loc.chain[-1]
         if parent.flow_style:
             return self._plan_rewrite_flow(path[:-1], lambda c: _set_in(c, path[-1], value))
@@ -1106,6 +1108,19 @@ class Document:
             if len(rendered) > 1:
                 text += self._nl() + self._lines(rendered[1:])
         return [_Edit(start, self._content_end(node), text, depth=_VALUE_FIRST)]
+
+    def _refuse_shared_inside(self, path: Path, node: Node) -> None:
+        """An edit that removes or replaces `node` must not take an anchor that is used elsewhere."""
+        shared = self._shared
+        if not shared:
+            return
+        for inner in _walk(node):
+            if id(inner) in shared:
+                raise EditRefused(
+                    f"{format_path(path)} holds a node shared through an anchor (&name) used elsewhere; "
+                    "removing or replacing it would break that alias: edit it by hand",
+                    line=inner.start_mark.line + 1,
+                )
 
     def _key_column(self, key: Node) -> int:
         return key.start_mark.column
@@ -1183,6 +1198,7 @@ class Document:
             if self._pending and _get(self.data, path) is not MISSING:
                 raise _NeedsCommit  # it exists only in a queued edit: delete it from the text that has it
             return []
+        self._refuse_shared_inside(path, loc.node)
         parent = loc.chain[-1]
         if parent.flow_style:
             return self._plan_delete_flow(path, parent, loc)

@@ -213,12 +213,7 @@ SHARED_EXPECT: dict[str, tuple[str, list[tuple]]] = {
     "deployments-merged-from-a-base": ("G6", [("model_list", 0, "model_info"), ("model_list", 1, "model_info"),
                                               ("x_base", "model_info")]),
 }
-SHARED_BUGS = {
-    "anchor-defined-inside-a-block-a-fix-deletes": (
-        "engine bug: Document._locate only checks the path's own chain for shared nodes, not the subtree a delete "
-        "removes; deleting server_settings.prometheus drops the &port anchor and the whole file fails with "
-        "'the fixed text does not parse (found undefined alias)' instead of a refused finding"),
-}
+SHARED_BUGS: dict[str, str] = {}  # shared-node cases autofix gets wrong (none known now)
 
 
 # ---- special files -----------------------------------------------------------------------------------
