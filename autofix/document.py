@@ -385,7 +385,9 @@ def parse(text: str, *, untrusted: bool = True) -> tuple[Node, Any]:
         root = _compose(text)
     except yaml.YAMLError as exc:
         reason = _yaml_reason(exc)
-        if _JINJA.search(text):
+        if "maximum nesting depth" in reason:  # libyaml's own limit (newer builds), same refusal as ours
+            reason = f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either"
+        elif _JINJA.search(text):
             reason = f"looks like a Jinja template, not YAML (render it first): {reason}"
         else:
             reason = f"invalid YAML: {reason}"
