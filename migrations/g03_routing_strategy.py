@@ -29,6 +29,7 @@ simple-shuffle weights by `litellm_params.weight`, then `rpm`, then `tpm`, so in
 deployments have `litellm_params.rpm` and others have none, the others get no traffic. Other
 strategies are left alone; leftover `routing_strategy_args` are harmless.
 """
+from autofix.values import deployments
 
 ID = "G3"
 SLUG = "routing-strategy"
@@ -40,11 +41,6 @@ STRATEGY = ("router_settings", "routing_strategy")
 CHECKS = ("router_settings", "optional_pre_call_checks")
 OLD = {"usage-based-routing-v2", "usage-based-routing"}
 LIMITS = ("rpm", "tpm")
-
-
-def _deployments(doc):
-    models = doc.get(("model_list",))
-    return [d for d in models if isinstance(d, dict)] if isinstance(models, list) else []
 
 
 def _has_limits(dep):
@@ -66,8 +62,8 @@ def fix(ctx):
     ctx.report(
         f"routing_strategy {strategy} → simple-shuffle (the default and recommended strategy)", STRATEGY
     )
-    deployments = _deployments(doc)
-    if any(_has_limits(d) for d in deployments):
+    indexed = deployments(doc)
+    if any(_has_limits(d) for _, d in indexed):
         if doc.append(CHECKS, "enforce_model_rate_limits"):
             ctx.report(
                 "added enforce_model_rate_limits to optional_pre_call_checks: simple-shuffle alone only uses rpm/tpm "
@@ -80,7 +76,7 @@ def fix(ctx):
             CHECKS,
         )
     groups = {}
-    for i, dep in enumerate(deployments):
+    for i, dep in indexed:
         groups.setdefault(dep.get("model_name"), []).append((i, dep))
     for name, members in groups.items():
         weighted = [i for i, d in members if _weighted(d)]

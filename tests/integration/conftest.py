@@ -19,7 +19,14 @@ if str(HERE) not in sys.path:  # the helpers live next to this file (works with 
     sys.path.insert(0, str(HERE))
 
 import proxy_harness as harness  # noqa: E402
-from itest_support import MEASUREMENTS, PROXY_SPECS, ProxyPool, autofix_failure, run_autofix  # noqa: E402
+from itest_support import (  # noqa: E402
+    MEASUREMENTS,
+    PROXY_SPECS,
+    ProxyPool,
+    autofix_failure,
+    pooled_fixture,
+    run_autofix,
+)
 
 # ------------------------------------------------------------------------------ hooks
 
@@ -155,19 +162,5 @@ def proxy_pool(request, integration_ready, tmp_path_factory, fix_config):
     pool.stop_all()
 
 
-def _proxy_fixture(key: str):
-    def proxy_fixture(proxy_pool):
-        proxy = proxy_pool.acquire(key)
-        yield proxy
-        proxy_pool.release(key)
-
-    proxy_fixture.__name__ = key
-    proxy_fixture.__doc__ = (
-        f"The live proxy booted on {PROXY_SPECS[key].label!r} "
-        "(module scope; .upstream is its own fake upstream)."
-    )
-    return pytest.fixture(scope="module", name=key)(proxy_fixture)
-
-
 for _key in PROXY_SPECS:
-    globals()[_key] = _proxy_fixture(_key)
+    globals()[_key] = pooled_fixture(_key)

@@ -228,3 +228,18 @@ def autofix_failure(result: subprocess.CompletedProcess, path: Path) -> str:
         f"`python -m autofix apply` failed on {path} (exit {result.returncode}; is the autofix CLI there?)"
         f"\n--- stdout ---\n{result.stdout[-3000:]}\n--- stderr ---\n{result.stderr[-3000:]}"
     )
+
+
+def pooled_fixture(key: str):
+    """A module-scoped fixture that takes the proxy `key` (a PROXY_SPECS entry) from the pool."""
+
+    def proxy_fixture(proxy_pool):
+        proxy = proxy_pool.acquire(key)
+        yield proxy
+        proxy_pool.release(key)
+
+    proxy_fixture.__name__ = key
+    proxy_fixture.__doc__ = (
+        f"The live proxy booted on {PROXY_SPECS[key].label!r} (module scope; .upstream is its own fake upstream)."
+    )
+    return pytest.fixture(scope="module", name=key)(proxy_fixture)

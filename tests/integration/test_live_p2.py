@@ -39,6 +39,7 @@ from itest_support import (
     PROXY_SPECS,
     ProxySpec,
     inference_calls,
+    pooled_fixture,
     record,
     wait_for_fresh_minute,
 )
@@ -165,18 +166,8 @@ PROXY_SPECS.setdefault(
 )
 
 
-def _pooled(key: str):
-    def proxy_fixture(proxy_pool):
-        proxy = proxy_pool.acquire(key)
-        yield proxy
-        proxy_pool.release(key)
-
-    proxy_fixture.__name__ = key
-    return pytest.fixture(scope="module", name=key)(proxy_fixture)
-
-
-p2_proxy = _pooled("p2_proxy")
-all_fixes_proxy = _pooled("all_fixes_proxy")
+p2_proxy = pooled_fixture("p2_proxy")
+all_fixes_proxy = pooled_fixture("all_fixes_proxy")
 
 
 # -------------------------------------------------------------------------------- helpers
