@@ -86,6 +86,7 @@ def _drop_included(targets: Targets, found: list[Path]) -> None:
     import yaml
 
     from autofix.includes import resolve_entry
+    from autofix.loader import safe_load
 
     included: dict[Path, Path] = {}
     for path in found:
@@ -93,7 +94,7 @@ def _drop_included(targets: Targets, found: list[Path]) -> None:
             head = path.read_bytes()
             if b"include" not in head:
                 continue
-            data = yaml.load(head, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            data = safe_load(head)
         except (OSError, yaml.YAMLError):
             continue
         entries = data.get("include") if isinstance(data, dict) else None

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from autofix.batch import Outcome
-from autofix.document import MISSING, format_path
+from autofix.changes import MISSING, format_path
 from autofix.migration import Migration
 from autofix.report import MASK, SECRET_KEY, mask_line
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from autofix.document import MISSING, Change, Document, Path, format_path
+from autofix.changes import MISSING, Change, Path, format_path
+from autofix.document import Document
 from autofix.errors import EditRefused, InputError
 
 INCLUDE_KEY = "include"

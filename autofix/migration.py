@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from autofix.document import Document, Path, format_path
+from autofix.changes import Path, format_path
+from autofix.document import Document
 
 PRIORITIES = ("p0", "p1", "p2")
 SAFETIES = ("safe", "unsafe", "report")

@@ -6,7 +6,8 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from autofix.document import Change, Document
+from autofix.changes import Change
+from autofix.document import Document
 from autofix.errors import EditRefused, VerificationError
 from autofix.includes import INCLUDE_KEY, ConfigSet, load_members
 from autofix.migration import Context, Finding, Migration

@@ -12,14 +12,9 @@ from typing import Any
 
 import yaml
 
-from autofix.document import Change, apply_change
+from autofix.changes import Change, apply_change
 from autofix.errors import VerificationError
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)
+from autofix.loader import safe_load as load
 
 
 def strict_equal(a: Any, b: Any) -> bool:

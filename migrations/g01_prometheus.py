@@ -34,7 +34,7 @@ it; not set automatically because it weakens auth), and the proxy's environment 
 `prometheus-client` package, or the proxy exits at startup.
 """
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 from autofix.values import names
 
 ID = "G1"

@@ -33,7 +33,7 @@ Safe. An explicit `background_health_checks: false` is left alone and reported. 
 kept, the router copy deleted, and the conflict reported.
 """
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 from autofix.values import as_int
 
 ID = "G2"

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import difflib
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 from autofix.litellm_data import data, names
 
 ID = "G4"

@@ -66,7 +66,7 @@ generic_api sink sends every request's data to an external endpoint, which needs
 """
 
 from autofix import litellm_data
-from autofix.document import MISSING
+from autofix.changes import MISSING
 from autofix.errors import EditRefused
 from autofix.values import names, show
 

@@ -58,7 +58,7 @@ deployment's `litellm_params.timeout`, `litellm_settings.request_timeout`, `rout
 import ipaddress
 from urllib.parse import urlsplit
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 from autofix.errors import EditRefused
 
 ID = "G6"

@@ -80,7 +80,7 @@ from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from autofix import litellm_data
-from autofix.document import MISSING, format_path
+from autofix.changes import MISSING, format_path
 from autofix.errors import EditRefused
 
 ID = "G7"

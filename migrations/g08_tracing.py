@@ -49,7 +49,7 @@ the proxy starts: LiteLLM sets the variable to the string `None` otherwise.
 
 import re
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 from autofix.errors import EditRefused
 from autofix.values import names, show
 

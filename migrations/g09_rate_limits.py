@@ -52,7 +52,7 @@ The counters are per proxy instance unless the router has Redis (`router_setting
 the deployments of a group; the new check also enforces rpm/tpm that other deployments already had.
 """
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 from autofix.errors import EditRefused
 from autofix.values import as_int, show
 

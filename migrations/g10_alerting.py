@@ -45,7 +45,7 @@ a finding.
 
 import re
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 from autofix.errors import EditRefused
 from autofix.values import names, show
 

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 from autofix.errors import EditRefused
 from autofix.litellm_data import names
 

@@ -53,7 +53,7 @@ from __future__ import annotations
 import re
 
 from autofix import registry
-from autofix.document import format_path
+from autofix.changes import format_path
 from autofix.errors import EditRefused
 from autofix.report import SECRET_KEY
 

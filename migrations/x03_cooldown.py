@@ -27,13 +27,18 @@ router_settings:
 ```
 
 ## Fix safety
-Safe (FIXES.md): it does what `cooldown_time: 0` asked for. It does change what the live router does,
+Safe: it does what `cooldown_time: 0` asked for. LiteLLM 1.110.2 resolves the router cooldown as
+`get("cooldown_time") or 5.0` (`litellm/router_rust/core.py:299,765`), so 0 becomes 5 seconds; measured
+on the live proxy with one good and one dead deployment and `allowed_fails: 0`: `cooldown_time: 0` gave
+one 500 then 15 × 200 (the dead one was cooled down), `disable_cooldowns: true` spread the failures
+through the run (no cooldown). A per-deployment `cooldown_time: 0` is read in
+`litellm/router_utils/cooldown_handlers.py:233-237` and cannot map to the router-wide flag. It does change what the live router does,
 and this is reported: with cooldowns off a failing deployment keeps getting its share of traffic (each
 such request fails, or costs a retry or a fallback), where before it was benched for 5 seconds. Priority
 p1: with the 5-second cooldown, a group whose deployments all failed answers "no deployments available".
 """
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 
 ID = "X3"
 SLUG = "cooldown"

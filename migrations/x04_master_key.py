@@ -37,7 +37,7 @@ need that key. Priority p1: without a usable key the proxy does not start.
 import hashlib
 import re
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 
 ID = "X4"
 SLUG = "master-key"

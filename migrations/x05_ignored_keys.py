@@ -73,7 +73,7 @@ import json
 import re
 from functools import lru_cache
 
-from autofix.document import MISSING, format_path
+from autofix.changes import MISSING, format_path
 from autofix.errors import EditRefused
 from autofix.litellm_data import names
 from autofix.report import MASK, SECRET_KEY

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
+from autofix.loader import safe_load
 from autofix.runner import Result, run
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def fix(data: bytes | str, plan, *, unsafe: bool = False) -> Result:
@@ -37,8 +34,8 @@ def sections(text: str) -> dict[str, str]:
 
 def assert_untouched_sections_identical(old: str, new: str) -> None:
     """Every top-level section whose parsed data did not change keeps its exact text."""
-    old_data = yaml.load(old, Loader=_Loader) or {}
-    new_data = yaml.load(new, Loader=_Loader) or {}
+    old_data = safe_load(old) or {}
+    new_data = safe_load(new) or {}
     old_s, new_s = sections(old), sections(new)
     for key, text in old_s.items():
         if key in old_data and key in new_data and old_data[key] == new_data[key] and key in new_s:
@@ -88,7 +85,7 @@ def assert_good_fix(data: bytes, plan, *, unsafe: bool = False) -> Result:
     result = fix(data, plan, unsafe=unsafe)
     old = data.decode("utf-8-sig")
     new = result.new_bytes.decode("utf-8-sig")
-    yaml.load(new, Loader=_Loader)
+    safe_load(new)
     assert_untouched_sections_identical(old, new)
     assert_comments_stay(old, new)
     again = fix(result.new_bytes, plan, unsafe=unsafe)

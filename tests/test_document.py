@@ -3,8 +3,10 @@
 import pytest
 import yaml
 
-from autofix.document import MISSING, Document, render_scalar
+from autofix.changes import MISSING
+from autofix.document import Document
 from autofix.errors import EditRefused, InputError
+from autofix.render import render_scalar
 from autofix.verify import verify
 
 

@@ -42,7 +42,7 @@ def test_metadata():
     [
         ("ollama/llama3.1", "ollama/llama3.1"),
         ("ollama/LLAMA3.1", "ollama/llama3.1"),  # LiteLLM's lookup ignores case
-        ("ollama_chat/llama3.1", "ollama/llama3.1"),  # FIXES.md: ollama/<name> for ollama_chat/<name>
+        ("ollama_chat/llama3.1", "ollama/llama3.1"),  # the map has no ollama_chat/ keys: use ollama/<name>
         ("ollama_chat/deepseek-v3.1:671b-cloud", "ollama/deepseek-v3.1:671b-cloud"),
         ("ollama/llama3.1:latest", None),  # LiteLLM does not drop the tag
         ("ollama_chat/qwen2.5-coder:7b", None),  # no qwen2.5-coder entry at all

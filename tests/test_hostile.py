@@ -23,14 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from hostile.make_corpus import CASES, HUGE_LINE, SHARED, SHARED_BUGS, SHARED_EXPECT, Case
 
 from autofix import registry
+from autofix.loader import safe_load
 from autofix.runner import run
 
 MEMORY = 2 << 30  # RLIMIT_AS for the child: 2 GiB
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MISSING = object()
 
 
@@ -150,7 +149,7 @@ def _refused_checks(case: Case, path: Path, before: bytes | None) -> None:
 
 def _handled_result(case: Case, path: Path, before: bytes) -> None:
     after = path.read_bytes()
-    data = yaml.load(after.decode("utf-8-sig"), Loader=_Loader)
+    data = safe_load(after.decode("utf-8-sig"))
     assert isinstance(data, dict)
     if after != before:
         baks = list((path.parent / ".autofix-backups").glob("*.bak"))
@@ -279,8 +278,8 @@ def test_an_edit_of_a_shared_node_is_refused_with_a_finding(name, shared_runs):
             f"{migration} reports the refusal as kind {mentioned[0]['kind']!r}: {mentioned[0]['message']}")
         assert migration not in [f["id"] for f in entry.get("fixes", [])]
         assert entry["status"] in ("pending", "fixed", "clean")
-    old = yaml.load(SHARED[name], Loader=_Loader)
-    new = yaml.load(shared_runs["files"][name], Loader=_Loader)
+    old = safe_load(SHARED[name])
+    new = safe_load(shared_runs["files"][name])
     for p in paths:
         assert _get(new, p) == _get(old, p), f"{p} changed"
 

@@ -89,7 +89,8 @@ def test_derived_lists_are_consistent(data: dict) -> None:
     assert not set(data["litellm_module_imported_names"]) & set(data["litellm_module_globals"])
 
 
-# -- facts (reference/litellm-1.110-facts.md) -----------------------------------------------------
+# -- facts read from LiteLLM 1.110.2 (the bundled map litellm/model_prices_and_context_window_backup.json:
+# 29 ollama/* keys, no ollama_chat/* key, no qwen2.5-coder entry; the callback and settings names below)
 
 
 def test_ollama_context_windows(data: dict) -> None:

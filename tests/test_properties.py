@@ -41,10 +41,10 @@ from hypothesis import strategies as st
 
 from autofix import registry
 from autofix.document import Document
+from autofix.loader import safe_load
 from autofix.runner import run
 from autofix.verify import expected_data, strict_equal
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PLAN = registry.select(["p0,p1"])
 EXAMPLES = int(os.environ.get("AUTOFIX_PROPERTY_EXAMPLES", "120"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,  # no .hypothesis/ left in the checkout
@@ -112,7 +112,7 @@ _BOOL_WORDS = {True: ["true", "True", "yes", "on"], False: ["false", "False", "n
 
 
 def _loads(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)
+    return safe_load(text)
 
 
 def _plain_ok(text: str, flow: bool) -> bool:

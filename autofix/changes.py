@@ -1,0 +1,119 @@
+"""The change model: paths into a parsed config, and the declared changes verification checks.
+
+A `Path` names a place in the parsed config (mapping keys and list indexes). Every edit a fix makes
+records a `Change(path, old, new)`; `apply_change` replays it on parsed data, so verification can
+check that the output differs from the input by exactly the declared changes. `MISSING` stands for
+"no value here" (an added key's old value, a deleted key's new value).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+PathKey = str | int
+Path = tuple[PathKey, ...]
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __copy__(self) -> _Missing:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> _Missing:
+        return self
+
+    def __reduce__(self) -> str:
+        return "MISSING"  # unpickles as autofix.changes.MISSING, the one instance
+
+
+MISSING: Any = _Missing()
+
+
+def format_path(path: Path) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z0-9_/-]+", str(part)):
+            out += f".{part}" if out else str(part)
+        else:
+            out += f"[{json.dumps(str(part), ensure_ascii=False)}]"
+    return out or "<root>"
+
+
+@dataclass
+class Change:
+    """One declared difference between input and output, at a path of the parsed config."""
+
+    path: Path
+    old: Any
+    new: Any
+    migration: str = ""
+
+    @property
+    def kind(self) -> str:
+        if self.old is MISSING:
+            return "add"
+        if self.new is MISSING:
+            return "delete"
+        return "set"
+
+
+def get_in(data: Any, path: Path) -> Any:
+    """The value at `path` in parsed data, or MISSING."""
+    cur = data
+    for part in path:
+        if isinstance(cur, dict):
+            if part not in cur:
+                return MISSING
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int):
+            if not -len(cur) <= part < len(cur):
+                return MISSING
+            cur = cur[part]
+        else:
+            return MISSING
+    return cur
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Equal and of the same type (`1` is not `true`, `1` is not `1.0`)."""
+    return type(a) is type(b) and a == b
+
+
+def set_in(container: Any, key: Any, value: Any) -> None:
+    container[key] = value
+
+
+def del_in(container: Any, key: Any) -> None:
+    del container[key]
+
+
+def apply_change(data: Any, change: Change) -> None:
+    """Apply a declared change to parsed data (creating missing parent mappings)."""
+    *parents, last = change.path
+    cur = data
+    for part in parents:
+        nxt = cur[part] if (isinstance(cur, dict) and part in cur) or isinstance(cur, list) else None
+        if nxt is None:
+            nxt = {}
+            cur[part] = nxt
+        cur = nxt
+    if change.new is MISSING:
+        if isinstance(cur, dict):
+            cur.pop(last, None)
+        elif isinstance(cur, list) and isinstance(last, int) and -len(cur) <= last < len(cur):
+            del cur[last]
+    else:
+        cur[last] = copy.deepcopy(change.new)

@@ -1,0 +1,326 @@
+"""Loading untrusted YAML as LiteLLM would, refusing what LiteLLM could not load or what would hurt.
+
+LiteLLM reads its config with `yaml.safe_load` (PyYAML, YAML 1.1). autofix composes the same text
+with PyYAML's C loader when libyaml is there (the pure-Python one otherwise: same results, slower);
+`SafeLoader` below is the one place that choice is made. Before constructing data the input guards
+run: nesting depth, alias expansion (billion laughs), recursive aliases, flow nesting and duplicate
+keys, each refused with one line (InputError) instead of a crash or a silent surprise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from autofix.errors import InputError
+
+# PyYAML's libyaml-backed safe loader when it is built in (it reads exactly what yaml.safe_load reads)
+SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STR_TAG = "tag:yaml.org,2002:str"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def safe_load(text: str | bytes) -> Any:
+    """`yaml.safe_load` through the fast loader, without autofix's input guards (for trusted text)."""
+    return yaml.load(text, Loader=SafeLoader)
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """Bytes → (text, had_bom). Raise InputError when the bytes are not UTF-8 text."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("the file is UTF-16; LiteLLM reads configs as UTF-8", line=1)
+    try:
+        text = data[3:].decode("utf-8") if bom else data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})", line=line
+        ) from None
+    if "\x00" in text:
+        raise InputError(
+            "binary file (contains NUL bytes), not a YAML config",
+            line=text[: text.index("\x00")].count("\n") + 1,
+        )
+    return text, bom
+
+
+MAX_DEPTH = 128  # LiteLLM's pure-Python loader gives up (RecursionError) a little above 300 levels
+MAX_EXPANDED_NODES = 2_000_000  # aliases may not expand the tree beyond this (billion laughs)
+
+
+def _compose_plain(text: str) -> Node | None:
+    loader = SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """Could block nesting go deeper than MAX_DEPTH? (Each level needs indentation or a `- `.)"""
+    return "- - - - " in text or "\n" + " " * 64 in text or text.startswith(" " * 64)
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse flow nesting ([ and {) deeper than MAX_DEPTH before libyaml sees it: libyaml slows down
+    quadratically on it and its composer recurses once per level."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for m in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if m.group() in "[{" else max(0, depth - 1)
+        if depth > MAX_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise InputError(
+                f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either",
+                line=line,
+            )
+
+
+def _compose(text: str) -> Node | None:
+    """Compose; a text that may nest deeply is composed on a thread with a large stack, because the C
+    composer recurses once per level and would overflow the default stack (a crash, not an error)."""
+    _check_flow_depth(text)
+    if not _may_nest_deeply(text):
+        return _compose_plain(text)
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["root"] = _compose_plain(text)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    old = threading.stack_size(512 * 1024 * 1024)
+    try:
+        thread = threading.Thread(target=work, name="autofix-compose")
+        thread.start()
+    finally:
+        threading.stack_size(old)
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("root")
+
+
+def _check_shape(root: Node, text: str) -> None:
+    """Refuse nesting LiteLLM cannot load and alias expansions that would exhaust memory."""
+    if _may_nest_deeply(text):
+        _check_depth(root)
+    if "*" in text and "&" in text:
+        _check_expansion(root)
+
+
+def _check_depth(root: Node) -> None:
+    depth: dict[int, int] = {id(root): 1}
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for child in _children(node):
+            d = depth[id(node)] + 1
+            if d > MAX_DEPTH:
+                raise InputError(
+                    f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either",
+                    line=child.start_mark.line + 1,
+                )
+            if d > depth.get(id(child), 0):
+                depth[id(child)] = d
+            stack.append(child)
+
+
+def _check_expansion(root: Node) -> None:
+    size: dict[int, int] = {}
+    active: set[int] = set()
+    work: list[tuple[Node, bool]] = [(root, False)]
+    while work:
+        node, done = work.pop()
+        if id(node) in size:
+            continue
+        kids = _children(node)
+        if done:
+            active.discard(id(node))
+            total = 1 + sum(size[id(c)] for c in kids)
+            size[id(node)] = total
+            if total > MAX_EXPANDED_NODES:
+                raise InputError(
+                    f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); refusing to load it",
+                    line=node.start_mark.line + 1,
+                )
+            continue
+        if id(node) in active:
+            raise InputError(
+                "a recursive alias (an anchor used inside itself)", line=node.start_mark.line + 1
+            )
+        active.add(id(node))
+        work.append((node, True))
+        work.extend((c, False) for c in kids if id(c) not in size)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [c for kv in node.value for c in kv]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _problem_line(exc: yaml.YAMLError) -> int | None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    parts = [p for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p]
+    return "; ".join(parts) if parts else str(exc).splitlines()[0]
+
+
+_JINJA = re.compile(r"\{\{|\{%|\{#")
+
+
+def parse(text: str, *, untrusted: bool = True) -> tuple[Node, Any]:
+    """Compose and construct `text` as LiteLLM would; raise InputError for what LiteLLM would not load.
+
+    `untrusted=False` (text autofix produced from a checked input) skips the shape and duplicate checks.
+    """
+    try:
+        root = _compose(text)
+    except yaml.YAMLError as exc:
+        reason = _yaml_reason(exc)
+        if "maximum nesting depth" in reason:  # libyaml's own limit (newer builds), same refusal as ours
+            reason = f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either"
+        elif _JINJA.search(text):
+            reason = f"looks like a Jinja template, not YAML (render it first): {reason}"
+        else:
+            reason = f"invalid YAML: {reason}"
+        raise InputError(reason, line=_problem_line(exc)) from None
+    except RecursionError:
+        raise InputError(f"nested too deeply (more than {MAX_DEPTH} levels)") from None
+    if root is None:
+        raise InputError("empty file: no YAML document")
+    if untrusted:
+        _check_shape(root, text)
+        _check_duplicates(root)
+    try:
+        data = _Constructor().construct_document(root)
+    except ConstructorError as exc:
+        reason = _yaml_reason(exc)
+        if _JINJA.search(text):
+            reason = f"looks like a Jinja template, not YAML (render it first): {reason}"
+        raise InputError(reason, line=_problem_line(exc)) from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise InputError(f"cannot read YAML: {exc}") from None
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        raise InputError(f"the top level is {kind}; a LiteLLM config is a mapping of sections", line=1)
+    return root, data
+
+
+def parse_tree(text: str) -> Node:
+    """The node tree of text autofix itself produced (no data, no input checks)."""
+    try:
+        root = _compose(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {_yaml_reason(exc)}", line=_problem_line(exc)) from None
+    if not isinstance(root, MappingNode):
+        raise InputError("the top level is no longer a mapping", line=1)
+    return root
+
+
+class _Constructor(SafeConstructor):
+    """SafeConstructor whose merge-key handling (`<<: *x`) leaves the composed node tree unchanged.
+
+    PyYAML's flatten_mapping rewrites the mapping node in place; the Document needs the tree as written.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, MappingNode) and any(k.tag == MERGE_TAG for k, _ in node.value):
+            node = MappingNode(node.tag, list(node.value), node.start_mark, node.end_mark, node.flow_style)
+        return super().construct_mapping(node, deep=deep)
+
+    def flatten_mapping(self, node):
+        merge: list = []
+        kept: list = []
+        for key_node, value_node in node.value:
+            if key_node.tag != MERGE_TAG:
+                kept.append((key_node, value_node))
+                continue
+            subs = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            parts = []
+            for sub in subs:
+                if not isinstance(sub, MappingNode):
+                    raise ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        f"expected a mapping for merging, but found {sub.id}",
+                        sub.start_mark,
+                    )
+                copy_ = MappingNode(sub.tag, list(sub.value), sub.start_mark, sub.end_mark, sub.flow_style)
+                self.flatten_mapping(copy_)
+                parts.append(copy_.value)
+            for part in reversed(parts) if isinstance(value_node, SequenceNode) else parts:
+                merge.extend(part)
+        node.value = merge + kept
+
+
+def scalar_key(node: Node) -> Any:
+    if isinstance(node, ScalarNode):
+        if node.tag == STR_TAG:
+            return node.value
+        try:
+            return SafeConstructor().construct_object(node)
+        except (yaml.YAMLError, ValueError):
+            return node.value
+    return ("<complex key>", node.start_mark.line)
+
+
+def walk(root: Node) -> Iterator[Node]:
+    """Every node once, in document order (an alias's target is visited at its definition)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, MappingNode):
+            for k, v in reversed(node.value):
+                stack.append(v)
+                stack.append(k)
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+
+
+def _check_duplicates(root: Node) -> None:
+    for node in walk(root):
+        if not isinstance(node, MappingNode):
+            continue
+        first: dict[Any, int] = {}
+        for k, _ in node.value:
+            if k.tag == MERGE_TAG:
+                continue
+            key = scalar_key(k)
+            try:
+                hash(key)
+            except TypeError:
+                continue
+            line = k.start_mark.line + 1
+            if key in first:
+                raise InputError(
+                    f"duplicate key {key!r} at lines {first[key]} and {line}: LiteLLM silently keeps the "
+                    "last one; remove the one you do not mean",
+                    line=line,
+                )
+            first[key] = line
