@@ -66,20 +66,31 @@ class Context:
     hidden_unsafe: list[str] = field(default_factory=list)
 
     def report(
-        self, message: str, path: Path | None = None, *, manual: str | None = None, kind: str = "info"
+        self,
+        message: str,
+        path: Path | None = None,
+        *,
+        manual: str | None = None,
+        kind: str = "info",
+        line: int | None = None,
     ) -> None:
-        # the line is resolved by the runner once the file is final (see runner.locate_findings)
-        self.findings.append(Finding(self.migration.id, message, path, None, manual, kind))
+        """A finding at `path`. Its line is that of `path` in the fixed file (or, for a deleted path, in the
+        original), found by the runner once the file is final; pass `line` to name another one (e.g. the
+        line a moved or deleted key had, taken with `ctx.doc.line(path)` before the edit)."""
+        self.findings.append(Finding(self.migration.id, message, path, line, manual, kind))
 
-    def warn(self, message: str, path: Path | None = None, *, manual: str | None = None) -> None:
-        self.report(message, path, manual=manual, kind="warning")
+    def warn(
+        self, message: str, path: Path | None = None, *, manual: str | None = None, line: int | None = None
+    ) -> None:
+        self.report(message, path, manual=manual, kind="warning", line=line)
 
-    def allow_unsafe(self, description: str, path: Path | None = None) -> bool:
-        """True when unsafe fixes are enabled; otherwise count the fix as hidden and say what it would do."""
+    def allow_unsafe(self, description: str, path: Path | None = None, *, manual: str | None = None) -> bool:
+        """True when unsafe fixes are enabled; otherwise count the fix as hidden and say what it would do
+        (with `manual`, the step that does it by hand)."""
         if self.unsafe_fixes:
             return True
         self.hidden_unsafe.append(description)
-        self.report(f"{description} (unsafe fix: run with --unsafe-fixes)", path, kind="unsafe")
+        self.report(f"{description} (unsafe fix: run with --unsafe-fixes)", path, manual=manual, kind="unsafe")
         return False
 
     def get(self, path: Path, default: Any = None) -> Any:

@@ -50,6 +50,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autofix.values import names
+
 EXIT_HEALTHY, EXIT_UNHEALTHY, EXIT_UNREACHABLE = 0, 1, 2
 DEFAULT_URL = "http://127.0.0.1:4000"
 DEFAULT_KEY_ENV = "LITELLM_MASTER_KEY"
@@ -161,12 +163,6 @@ def request(base: str, path: str, key: str | None, timeout: float) -> Reply:
 # ------------------------------------------------------------------------------------ the config
 
 
-def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
 def expectations(config_data: Any) -> dict[str, Any]:
     """What the config says the proxy should have: cache (bool | None = no config), its type,
     prometheus (bool | None)."""
@@ -176,8 +172,8 @@ def expectations(config_data: Any) -> dict[str, Any]:
     ls = ls if isinstance(ls, dict) else {}
     params = ls.get("cache_params") if isinstance(ls.get("cache_params"), dict) else {}
     cache = ls.get("cache") is True  # the proxy builds the cache only for a literal true
-    prometheus = "prometheus" in _names(ls.get("callbacks")) or any(
-        "prometheus" in name and "." not in name for name in _names(ls.get("success_callback"))
+    prometheus = "prometheus" in names(ls.get("callbacks")) or any(
+        "prometheus" in name and "." not in name for name in names(ls.get("success_callback"))
     )
     return {
         "cache": cache,

@@ -1,8 +1,15 @@
-"""Small readings of config values that several migrations share."""
+"""The toolkit migrations share: section names, readings of config values as LiteLLM reads them, and
+the small helpers their messages use. Look here before writing a helper in a migration."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+# The top-level sections of a LiteLLM config most fixes touch
+GS = "general_settings"
+LS = "litellm_settings"
+RS = "router_settings"
 
 
 def names(value: Any) -> list[str]:
@@ -12,21 +19,28 @@ def names(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def as_int(value: Any) -> int | None:
-    """An integer for an int, an integral float or a numeric string; None otherwise (booleans too)."""
+def number(value: Any) -> int | float | None:
+    """A number for an int, a float or a numeric string (an integral one as an int); None otherwise
+    (booleans too)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
     if isinstance(value, str):
         try:
-            number = float(value.strip())
+            parsed = float(value.strip())
         except ValueError:
             return None
-        return int(number) if number.is_integer() else None
+        return int(parsed) if parsed.is_integer() else parsed
     return None
+
+
+def as_int(value: Any) -> int | None:
+    """An integer for an int, an integral float or a numeric string; None otherwise (booleans too)."""
+    found = number(value)
+    if isinstance(found, float):
+        return int(found) if found.is_integer() else None
+    return found
 
 
 def show(value: Any) -> str:
@@ -36,6 +50,14 @@ def show(value: Any) -> str:
     if value is None:
         return "null"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def listed(items: Sequence[str], limit: int = 5, sep: str = ", ") -> str:
+    """The first `limit` items and a count of the rest: 'a, b and 3 more' (with sep='; ': 'a; b; and 3 more')."""
+    shown = sep.join(items[:limit])
+    if len(items) <= limit:
+        return shown
+    return f"{shown}{' ' if sep == ', ' else sep}and {len(items) - limit} more"
 
 
 def deployments(doc) -> list[tuple[int, dict]]:

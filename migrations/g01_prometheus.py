@@ -64,10 +64,10 @@ def fix(ctx):
                 PROM,
                 manual=f"start the proxy with --prometheus_metrics_port {port} (or env PROMETHEUS_METRICS_PORT={port}),"
                 " or scrape /metrics on the proxy's own port",
+                line=line,
             )
         else:
-            ctx.report(note, PROM)
-        ctx.findings[-1].line = line
+            ctx.report(note, PROM, line=line)
     success_only = "prometheus" in names(
         ctx.get(("litellm_settings", "success_callback"))
     ) or "prometheus" in names(ctx.get(("litellm_settings", "failure_callback")))

@@ -34,7 +34,7 @@ kept, the router copy deleted, and the conflict reported.
 """
 
 from autofix.changes import MISSING
-from autofix.values import as_int
+from autofix.values import GS, RS, as_int
 
 ID = "G2"
 SLUG = "health-checks"
@@ -42,8 +42,6 @@ PRIORITY = "p0"
 SAFETY = "safe"
 TITLE = "Background health checks in general_settings, with an integer interval"
 
-GS = "general_settings"
-RS = "router_settings"
 MISPLACED = ("health_check_interval", "health_check_concurrency")
 TRUE_STRINGS = {"true", "yes", "on", "y"}
 FALSE_STRINGS = {"false", "no", "off", "n", "0", ""}
@@ -65,6 +63,7 @@ def _move_misplaced(ctx):
             ctx.report(
                 f"moved router_settings.{key} to general_settings: under router_settings it aborts startup",
                 dst,
+                line=line,
             )
         else:
             ctx.warn(
@@ -72,8 +71,8 @@ def _move_misplaced(ctx):
                 f"{current!r}",
                 dst,
                 manual=f"check which value you meant for general_settings.{key}",
+                line=line,
             )
-        ctx.findings[-1].line = line
 
 
 def fix(ctx):

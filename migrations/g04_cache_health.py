@@ -49,6 +49,7 @@ import difflib
 
 from autofix.changes import MISSING
 from autofix.litellm_data import data, names
+from autofix.values import LS
 
 ID = "G4"
 SLUG = "cache-health"
@@ -56,7 +57,6 @@ PRIORITY = "p1"
 SAFETY = "report"
 TITLE = "Cache settings that abort startup or build no cache; monitor the cache with `autofix probe`"
 
-LS = "litellm_settings"
 CACHE = (LS, "cache")
 PARAMS = (LS, "cache_params")
 PROBE_STEP = (

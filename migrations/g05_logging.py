@@ -68,7 +68,7 @@ generic_api sink sends every request's data to an external endpoint, which needs
 from autofix import litellm_data
 from autofix.changes import MISSING
 from autofix.errors import EditRefused
-from autofix.values import names, show
+from autofix.values import LS, names, show
 
 ID = "G5"
 SLUG = "logging"
@@ -76,7 +76,6 @@ PRIORITY = "p1"
 SAFETY = "safe"
 TITLE = "Logging: no set_verbose, json_logs on, only loadable callbacks, top-level callback_settings"
 
-LS = "litellm_settings"
 VERBOSE = (LS, "set_verbose")
 JSON_LOGS = (LS, "json_logs")
 CALLBACKS = (LS, "callbacks")
@@ -125,7 +124,9 @@ def _set_verbose(ctx):
         )
         return
     if ctx.allow_unsafe(
-        f"remove litellm_settings.set_verbose: {show(value)} (deprecated: a warning on every call)", VERBOSE
+        f"remove litellm_settings.set_verbose: {show(value)} (deprecated: a warning on every call)",
+        VERBOSE,
+        manual=f"remove it; for debug logs, {REPLACEMENT}",
     ):
         doc.delete(VERBOSE, prune_empty=True)
         ctx.report(
@@ -133,8 +134,6 @@ def _set_verbose(ctx):
             VERBOSE,
             manual=f"for debug logs, {REPLACEMENT}",
         )
-    else:
-        ctx.findings[-1].manual = f"remove it; for debug logs, {REPLACEMENT}"
 
 
 def _json_logs(ctx):
@@ -301,8 +300,8 @@ def _callbacks(ctx, valid):
             f"removed {name!r} from litellm_settings.callbacks: not a LiteLLM callback name; {crash}"
             + _suggestion(name, valid),
             CALLBACKS,
+            line=lines[i],
         )
-        ctx.findings[-1].line = lines[i]
 
 
 def _event_lists(ctx, valid, hooks, half_done):

@@ -60,6 +60,7 @@ from urllib.parse import urlsplit
 
 from autofix.changes import MISSING
 from autofix.errors import EditRefused
+from autofix.values import GS, LS, RS, listed, number, show
 
 ID = "G6"
 SLUG = "timeouts"
@@ -67,9 +68,6 @@ PRIORITY = "p1"
 SAFETY = "safe"
 TITLE = "Timeouts LiteLLM reads: request_timeout, router stream_timeout, per-deployment health_check_timeout"
 
-LS = "litellm_settings"
-RS = "router_settings"
-GS = "general_settings"
 OLD_TIMEOUT = (LS, "timeout")
 OLD_STREAM = (LS, "stream_timeout")
 REQUEST_TIMEOUT = (LS, "request_timeout")
@@ -91,38 +89,19 @@ LOCAL_NETWORKS = tuple(
     ipaddress.ip_network(n)
     for n in ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7")
 )
-LISTED = 5  # deployments named in one finding
 
 
-def _show(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int | float):
+def _seconds(value):
+    """A timeout for a message: `120 s`, `1.5 s`; anything else as YAML spells it."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{value:g} s" if isinstance(value, float) else f"{value} s"
-    return repr(value)
+    return show(value)
 
 
 def _yaml(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     return "null" if value is None else str(value)
-
-
-def _number(value):
-    """A number of seconds, for an int, a float or a numeric string; None for anything else."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str):
-        try:
-            number = float(value.strip())
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else number
-    return None
 
 
 def _set(value):
@@ -141,7 +120,7 @@ def _per_call(doc):
 
 def _describe_per_call(doc):
     value, source = _per_call(doc)
-    return f"{_show(value)} ({source})"
+    return f"{_seconds(value)} ({source})"
 
 
 # --- litellm_settings.timeout ------------------------------------------------------------------------
@@ -165,7 +144,7 @@ def _old_timeout(ctx):
             f"{note}; calls use litellm_settings.request_timeout: {_yaml(request)}",
             OLD_TIMEOUT,
             manual=None
-            if _number(request) == _number(old)
+            if number(request) == number(old)
             else f"if {_yaml(old)} s was the per-call timeout you meant, set litellm_settings.request_timeout: "
             f"{_yaml(old)}",
         )
@@ -185,11 +164,11 @@ def _old_stream_timeout(ctx):
     old = doc.get(OLD_STREAM)
     if old is MISSING:
         return
-    number = _number(old)
+    seconds = number(old)
     router = doc.get((RS,))
     existing = doc.get(ROUTER_STREAM)
     never_read = f"litellm_settings.stream_timeout: {_yaml(old)} is never read"
-    if old is not None and (number is None or number < 0):
+    if old is not None and (seconds is None or seconds < 0):
         ctx.warn(
             f"{never_read}, and {_yaml(old)} is not a number of seconds LiteLLM can use (left in place)",
             OLD_STREAM,
@@ -214,21 +193,21 @@ def _old_stream_timeout(ctx):
             f"{_yaml(existing)}{zero}",
             ROUTER_STREAM,
             manual=None
-            if _number(existing) == number
+            if number(existing) == seconds
             else f"check that router_settings.stream_timeout: {_yaml(existing)} is what you meant (the removed "
             f"value was {_yaml(old)})",
         )
-    elif number > 0:
-        doc.set(ROUTER_STREAM, number)
+    elif seconds > 0:
+        doc.set(ROUTER_STREAM, seconds)
         ctx.report(
             f"moved stream_timeout: {_yaml(old)} from litellm_settings, where it is never read, to router_settings: "
-            f"before, {before}; now a stream fails after {_yaml(number)} s without data (per read, not for the "
+            f"before, {before}; now a stream fails after {_yaml(seconds)} s without data (per read, not for the "
             "whole stream)",
             ROUTER_STREAM,
         )
     else:
         doc.set(ROUTER_STREAM, ZERO_STREAM_TIMEOUT)
-        per_call = _number(_per_call(doc)[0])
+        per_call = number(_per_call(doc)[0])
         shorter = per_call is None or per_call > ZERO_STREAM_TIMEOUT
         (ctx.warn if shorter else ctx.report)(
             f"replaced litellm_settings.stream_timeout: 0 with router_settings.stream_timeout: {ZERO_STREAM_TIMEOUT}"
@@ -292,9 +271,7 @@ def _label(i, deployment):
 
 def _listing(items):
     """'deployment [3] name' or 'deployments [3] a, [5] b and 4 more', from (index, label) pairs."""
-    shown = ", ".join(label for _, label in items[:LISTED])
-    more = f" and {len(items) - LISTED} more" if len(items) > LISTED else ""
-    return f"deployment{'s' if len(items) > 1 else ''} {shown}{more}"
+    return f"deployment{'s' if len(items) > 1 else ''} {listed([label for _, label in items])}"
 
 
 def _health_check_timeouts(ctx):
@@ -387,7 +364,7 @@ def _effective_timeout(ctx):
     request, router = doc.get(REQUEST_TIMEOUT), doc.get(ROUTER_TIMEOUT)
     if not (_set(request) and _set(router)):
         return
-    if _number(request) is not None and _number(request) == _number(router):
+    if number(request) is not None and number(request) == number(router):
         return
     ctx.report(
         f"calls use litellm_settings.request_timeout: {_yaml(request)}, not router_settings.timeout: "

@@ -82,6 +82,7 @@ from urllib.parse import urlsplit
 from autofix import litellm_data
 from autofix.changes import MISSING, format_path
 from autofix.errors import EditRefused
+from autofix.values import LS, RS, as_int, listed
 
 ID = "G7"
 SLUG = "context-window-fallbacks"
@@ -89,8 +90,6 @@ PRIORITY = "p1"
 SAFETY = "safe"
 TITLE = "Context-window fallbacks in the list form LiteLLM reads, derived from the model windows"
 
-RS = "router_settings"
-LS = "litellm_settings"
 KEY = "context_window_fallbacks"
 OLD_KEY = "context_window_fallback_dict"
 R_NEW, R_OLD, L_NEW, L_OLD = (RS, KEY), (RS, OLD_KEY), (LS, KEY), (LS, OLD_KEY)
@@ -139,15 +138,10 @@ _NUMERIC = re.compile(r"\s*\+?\d+(?:\.0*)?\s*")
 
 
 def _as_int(value) -> int | None:
-    """A positive integer for a numeric string ("8192", "8192.0") or an integral float; else None."""
-    if isinstance(value, bool):
+    """A positive integer for a string of digits ("8192", "8192.0") or an integral float; else None."""
+    if isinstance(value, str) and not _NUMERIC.fullmatch(value):
         return None
-    if isinstance(value, float):
-        number = int(value) if value.is_integer() else None
-    elif isinstance(value, str) and _NUMERIC.fullmatch(value):
-        number = int(float(value))
-    else:
-        return None
+    number = as_int(value) if isinstance(value, float | str) else None
     return number if number and number > 0 else None
 
 
@@ -447,12 +441,7 @@ def _names(items: list) -> list[str]:
 
 
 def _counted(counts: Counter[str]) -> str:
-    return _listed([f"{what} on {n} deployments" if n > 1 else what for what, n in counts.items()])
-
-
-def _listed(names: list[str]) -> str:
-    shown = ", ".join(names[:SHOWN])
-    return shown + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+    return listed([f"{what} on {n} deployments" if n > 1 else what for what, n in counts.items()], SHOWN)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -518,7 +507,7 @@ def _normalize(ctx, found: dict) -> tuple[list | None, bool]:
     for source, added in merged.items():
         doc.delete(source, prune_empty=True)
         wrote = True
-        what = f"added {_listed(added)}" if added else "all its entries were there already"
+        what = f"added {listed(added, SHOWN)}" if added else "all its entries were there already"
         ctx.report(
             f"merged {format_path(source)} into {format_path(target)} and deleted it ({WHY[source]}): {what}",
             target,
@@ -567,14 +556,13 @@ def _derive(ctx, result: Scan) -> list | None:
     described = [f"{name} ({windows[name]}) → {', '.join(item[name])}" for _, name, item in entries]
     ctx.report(
         f"derived {RS}.{KEY} from the model groups' context windows (each falls back to the larger ones, "
-        f"smallest first): {'; '.join(described[:SHOWN])}"
-        + (f"; and {len(described) - SHOWN} more" if len(described) > SHOWN else ""),
+        f"smallest first): {listed(described, SHOWN, '; ')}",
         R_NEW,
     )
     skipped = [g.name for g in result.groups.values() if g.by_name_only and g.window is not None]
     if skipped:
         ctx.report(
-            f"left out as not chat models (by their names): {_listed(skipped)}",
+            f"left out as not chat models (by their names): {listed(skipped, SHOWN)}",
             ("model_list",),
             manual="set model_info.mode: chat on their deployments if they are chat models, and run autofix again",
         )
@@ -587,7 +575,7 @@ def _report_unknown(ctx, groups: list[Group], what: str, path) -> None:
         hints = [d.hint for d in g.deployments if d.window is None and d.hint]
         parts.append(f"{g.name} ({hints[0]})" if hints else g.name)
     ctx.report(
-        f"context window unknown for {_listed(parts)}: {what}",
+        f"context window unknown for {listed(parts, SHOWN)}: {what}",
         path,
         manual="give their deployments an integer model_info.max_input_tokens (for Ollama, the num_ctx the "
         "server runs with)",
@@ -633,7 +621,7 @@ def _pin(ctx, result: Scan, names: list[str]) -> None:
         )
     if local_ollama:
         ctx.report(
-            f"local Ollama ({_listed(list(local_ollama))}) serves only num_ctx prompt tokens (LiteLLM documents a default "
+            f"local Ollama ({listed(list(local_ollama), SHOWN)}) serves only num_ctx prompt tokens (LiteLLM documents a default "
             "of 2048) and truncates the rest silently, whatever the model map says",
             ("model_list",),
             manual="set litellm_params.num_ctx on these deployments to their model_info.max_input_tokens, or "
@@ -700,13 +688,13 @@ def fix(ctx):
     if result.converted:
         ctx.report(
             "context windows written as a string or a float, which the pre-call check ignores, made integers: "
-            + _listed([f"model_list[{i}] {old!r} → {new}" for i, old, new in result.converted]),
+            + listed([f"model_list[{i}] {old!r} → {new}" for i, old, new in result.converted], SHOWN),
             ("model_list",),
         )
     if result.broken:
         ctx.warn(
             "context windows LiteLLM ignores (model_info.max_input_tokens is not a positive integer), left as "
-            "they are: " + _listed([f"model_list[{i}] {old!r}" for i, old in result.broken]),
+            "they are: " + listed([f"model_list[{i}] {old!r}" for i, old in result.broken], SHOWN),
             ("model_list",),
             manual="write the window as a plain integer, such as 8192",
         )
@@ -736,7 +724,7 @@ def _check_written(ctx, result: Scan, items: list) -> None:
     missing = [n for n in _names(items) if n not in known and n != "*"]
     if missing:
         ctx.warn(
-            f"{KEY} names groups that are no model_name in model_list: {_listed(missing)}",
+            f"{KEY} names groups that are no model_name in model_list: {listed(missing, SHOWN)}",
             R_NEW if doc.exists(R_NEW) else L_NEW,
             manual="use the model_name of a model_list entry",
         )
@@ -752,7 +740,7 @@ def _check_written(ctx, result: Scan, items: list) -> None:
                 smaller.append(f"{group} ({g.window}) → {target} ({t.window})")
     if smaller:
         ctx.warn(
-            f"{KEY} lead to a group whose context window is not larger: {_listed(smaller)}",
+            f"{KEY} lead to a group whose context window is not larger: {listed(smaller, SHOWN)}",
             R_NEW if doc.exists(R_NEW) else L_NEW,
             manual="point each group at groups with larger windows (or correct model_info.max_input_tokens)",
         )

@@ -51,7 +51,7 @@ import re
 
 from autofix.changes import MISSING
 from autofix.errors import EditRefused
-from autofix.values import names, show
+from autofix.values import GS, LS, names, show
 
 ID = "G8"
 SLUG = "tracing"
@@ -61,8 +61,6 @@ TITLE = (
     "OpenTelemetry tracing: otel in litellm_settings.callbacks, otel_settings as OTEL_* environment_variables"
 )
 
-LS = "litellm_settings"
-GS = "general_settings"
 ENV = "environment_variables"
 CALLBACKS = (LS, "callbacks")
 EVENT_LISTS = ("success_callback", "failure_callback")
@@ -456,8 +454,8 @@ def _remove_general_otel(ctx):
         f"removed general_settings.otel: {show(value)}: declared but never read{note}; otel in "
         "litellm_settings.callbacks turns tracing on",
         GENERAL_OTEL,
+        line=line,
     )
-    ctx.findings[-1].line = line
     return True
 
 

@@ -54,7 +54,7 @@ the deployments of a group; the new check also enforces rpm/tpm that other deplo
 
 from autofix.changes import MISSING
 from autofix.errors import EditRefused
-from autofix.values import as_int, show
+from autofix.values import RS, as_int, listed, show
 
 ID = "G9"
 SLUG = "rate-limits"
@@ -64,18 +64,11 @@ TITLE = "Per-model limits from rate_limit_settings as litellm_params rpm/tpm, en
 
 SECTION = "rate_limit_settings"
 LIMITS = (SECTION, "limits")
-RS = "router_settings"
 CHECKS = (RS, "optional_pre_call_checks")
 CHECK = "enforce_model_rate_limits"
 KEYS = ("rpm", "tpm")
 NOT_DATA = ("enabled", "limits")
 FALSE_STRINGS = {"false", "no", "off", "n", "0"}
-SHOWN = 5
-
-
-def _listed(items):
-    shown = "; ".join(items[:SHOWN])
-    return shown + (f"; and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
 
 
 def _groups(doc):
@@ -147,11 +140,11 @@ def _move_key(ctx, entry, key, value, indexes, unsafe_ok, shared):
             f"({total} for the group; limits are counted per deployment, so copying {number} to each would allow "
             f"{number * n})"
         )
-        if not unsafe_ok(what, (*LIMITS, name, key)):
-            ctx.findings[-1].manual = (
-                f"set litellm_params.{key} on each deployment of {name!r} so that they add up to {number} (e.g. "
-                f"{share} each), then delete {source}"
-            )
+        manual = (
+            f"set litellm_params.{key} on each deployment of {name!r} so that they add up to {number} (e.g. "
+            f"{share} each), then delete {source}"
+        )
+        if not unsafe_ok(what, (*LIMITS, name, key), manual=manual):
             entry.kept.append((key, None, None))
             return None
     writes, conflicts, blocked = [], [], []
@@ -327,7 +320,7 @@ def _add_check(ctx, placed):
     others = _limited_elsewhere(doc, placed)
     if others:
         ctx.report(
-            f"enforce_model_rate_limits also enforces the rpm/tpm the deployments already had: {_listed(others)}",
+            f"enforce_model_rate_limits also enforces the rpm/tpm the deployments already had: {listed(others, sep='; ')}",
             CHECKS,
             manual="remove rpm/tpm from deployments where they were meant only as routing weights (use "
             "litellm_params.weight)",
@@ -387,7 +380,7 @@ def fix(ctx):
     if moved:
         ctx.report(
             "moved rate_limit_settings.limits (LiteLLM never reads this section) to litellm_params of the "
-            f"deployments: {_listed(moved)}",
+            f"deployments: {listed(moved, sep='; ')}",
             ("model_list",),
         )
     elif deleted:

@@ -47,7 +47,7 @@ import re
 
 from autofix.changes import MISSING
 from autofix.errors import EditRefused
-from autofix.values import names, show
+from autofix.values import GS, names, show
 
 ID = "G10"
 SLUG = "alerting"
@@ -55,7 +55,6 @@ PRIORITY = "p2"
 SAFETY = "safe"
 TITLE = "Slack alerting with a 300 s threshold; the webhook from environment_variables.SLACK_WEBHOOK_URL"
 
-GS = "general_settings"
 ENV = "environment_variables"
 ALERTING = (GS, "alerting")
 THRESHOLD = (GS, "alerting_threshold")

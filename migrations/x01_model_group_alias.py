@@ -58,6 +58,7 @@ from fnmatch import fnmatchcase
 from autofix.changes import MISSING
 from autofix.errors import EditRefused
 from autofix.litellm_data import names
+from autofix.values import LS, RS
 
 ID = "X1"
 SLUG = "model-group-alias"
@@ -65,8 +66,6 @@ PRIORITY = "p1"
 SAFETY = "safe"
 TITLE = "List-valued model_group_alias: one name becomes a string, several a routing group"
 
-RS = "router_settings"
-LS = "litellm_settings"
 ALIAS = (RS, "model_group_alias")
 GROUPS = (RS, "routing_groups")
 STRATEGY = (RS, "routing_strategy")

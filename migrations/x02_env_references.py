@@ -56,6 +56,7 @@ from autofix import registry
 from autofix.changes import format_path
 from autofix.errors import EditRefused
 from autofix.report import SECRET_KEY
+from autofix.values import listed
 
 ID = "X2"
 SLUG = "env-references"
@@ -69,12 +70,10 @@ BARE = re.compile(r"\$([A-Z_][A-Z0-9_]*)")
 # litellm 1.110.2 types/router.py:537-543 holds_secret_pointer(): the `*_ref` names among
 # types/utils.py server_owned_wif_litellm_params. The loader leaves these as written.
 SECRET_POINTERS = frozenset({"anthropic_issuer_signing_key_ref", "anthropic_keycloak_client_secret_ref"})
-SHOWN = 5  # paths listed in one finding
 
 
 def _where(paths: list) -> str:
-    shown = ", ".join(format_path(p) for p in paths[:SHOWN])
-    return shown + (f" and {len(paths) - SHOWN} more" if len(paths) > SHOWN else "")
+    return listed([format_path(p) for p in paths])
 
 
 def _unset_effect(path: tuple) -> str:

@@ -39,6 +39,7 @@ p1: with the 5-second cooldown, a group whose deployments all failed answers "no
 """
 
 from autofix.changes import MISSING
+from autofix.values import RS, listed
 
 ID = "X3"
 SLUG = "cooldown"
@@ -46,10 +47,8 @@ PRIORITY = "p1"
 SAFETY = "safe"
 TITLE = "cooldown_time: 0 means 5 s: disable_cooldowns: true turns cooldowns off"
 
-RS = "router_settings"
 COOLDOWN = (RS, "cooldown_time")
 DISABLE = (RS, "disable_cooldowns")
-SHOWN = 5
 LIVE = (
     "the live router changes: a failing deployment is no longer benched for 5 s after allowed_fails failures, "
     "it keeps getting its share of requests (each fails, or costs a retry or a fallback)"
@@ -120,10 +119,9 @@ def _deployments(ctx) -> None:
                 break
     if not found:
         return
-    listed = ", ".join(f"model_list[{p[1]}].{p[2]}" for p in found[:SHOWN])
-    listed += f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+    where = listed([f"model_list[{p[1]}].{p[2]}" for p in found])
     ctx.report(
-        f"cooldown_time 0 on {len(found)} deployment{'s' if len(found) > 1 else ''} ({listed}) is kept; for a "
+        f"cooldown_time 0 on {len(found)} deployment{'s' if len(found) > 1 else ''} ({where}) is kept; for a "
         "deployment LiteLLM honours it (that deployment is never cooled down), unlike router_settings.cooldown_time "
         "0, and it cannot become disable_cooldowns, which is router-wide",
         found[0],

@@ -38,6 +38,7 @@ import hashlib
 import re
 
 from autofix.changes import MISSING
+from autofix.values import GS
 
 ID = "X4"
 SLUG = "master-key"
@@ -45,7 +46,6 @@ PRIORITY = "p1"
 SAFETY = "report"
 TITLE = "The master key LiteLLM requires at startup: from the environment, never weak or literal"
 
-GS = "general_settings"
 KEY = (GS, "master_key")
 OVERRIDE = "dangerously_permit_weak_or_unset_master_key"
 ENV = "LITELLM_MASTER_KEY"
@@ -157,8 +157,8 @@ def fix(ctx):
     if not ctx.allow_unsafe(
         f"general_settings.master_key is {weak}, so the proxy refuses to start; would make it {REFERENCE}",
         KEY,
+        manual=GENERATE,
     ):
-        ctx.findings[-1].manual = GENERATE
         return
     doc.set(KEY, REFERENCE)
     ctx.report(

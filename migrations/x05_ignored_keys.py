@@ -77,6 +77,7 @@ from autofix.changes import MISSING, format_path
 from autofix.errors import EditRefused
 from autofix.litellm_data import names
 from autofix.report import MASK, SECRET_KEY
+from autofix.values import GS, LS, RS, listed
 
 ID = "X5"
 SLUG = "ignored-keys"
@@ -84,7 +85,6 @@ PRIORITY = "p1"
 SAFETY = "report"
 TITLE = "Sections and keys LiteLLM ignores, with where each setting belongs (deleted with --unsafe-fixes)"
 
-GS, LS, RS = "general_settings", "litellm_settings", "router_settings"
 
 # general_settings keys LiteLLM 1.110.2 reads through a constant or a computed name, which the data
 # file's scan (general_settings_read/declared) misses:
@@ -145,7 +145,6 @@ MANAGED = {  # router_settings keys the proxy sets itself (litellm/constants.py 
     "search_tools": "the top-level search_tools section",
     "assistants_config": "the top-level assistant_settings section",
 }
-SHOWN = 5  # deployments listed in one finding
 VALUE_CHARS = 200
 
 
@@ -218,8 +217,7 @@ def _ignored(ctx, path: tuple, why: str, where: str | None, *, delete: bool = Tr
     if not delete:
         ctx.report(what, path, manual=where)
         return False
-    if not ctx.allow_unsafe(f"{what}; would delete it", path):
-        ctx.findings[-1].manual = where
+    if not ctx.allow_unsafe(f"{what}; would delete it", path, manual=where):
         return False
     try:
         doc.delete(path, prune_empty=True)
@@ -408,8 +406,7 @@ def _litellm_aliases(ctx, value) -> None:
         else "would delete it"
     )
     plan += f" ({RS} defines {', '.join(map(str, kept))} already, and keeps its own)" if kept else ""
-    if not ctx.allow_unsafe(f"{what}; {plan}", src):
-        ctx.findings[-1].manual = f"move its entries under {RS}.model_group_alias"
+    if not ctx.allow_unsafe(f"{what}; {plan}", src, manual=f"move its entries under {RS}.model_group_alias"):
         return
     try:
         if current or doc.exists(dst):
@@ -463,12 +460,10 @@ def _deployments(ctx) -> None:
         paths = [("model_list", i, "model_info", key) for i in indexes]
         shown = [_shown(p, ctx.doc.get(p)) for p in paths]
         values = set(shown)
-        listed = ", ".join(f"model_list[{i}]" for i in indexes[:SHOWN])
-        listed += f" and {len(indexes) - SHOWN} more" if len(indexes) > SHOWN else ""
+        deps = listed([f"model_list[{i}]" for i in indexes])
         value = f" ({values.pop()})" if len(values) == 1 else ""
-        what = f"model_info.{key}{value} on {len(indexes)} deployment{'s' if len(indexes) > 1 else ''} ({listed}) is stored but never read ({why[key]})"
-        if not ctx.allow_unsafe(f"{what}; would delete it", paths[0]):
-            ctx.findings[-1].manual = where[key]
+        what = f"model_info.{key}{value} on {len(indexes)} deployment{'s' if len(indexes) > 1 else ''} ({deps}) is stored but never read ({why[key]})"
+        if not ctx.allow_unsafe(f"{what}; would delete it", paths[0], manual=where[key]):
             continue
         deleted, refused, first = [], [], None
         for p, v in zip(paths, shown, strict=True):

@@ -1,0 +1,89 @@
+"""The migration toolkit: autofix.values and what Context gives a fix (report with a line, manual steps)."""
+
+from __future__ import annotations
+
+import pytest
+
+from autofix.migration import Context, Migration
+from autofix.runner import run
+from autofix.values import GS, LS, RS, as_int, listed, names, number, show
+
+
+def test_section_names():
+    assert (GS, LS, RS) == ("general_settings", "litellm_settings", "router_settings")
+
+
+@pytest.mark.parametrize(
+    ("items", "kwargs", "text"),
+    [
+        ([], {}, ""),
+        (["a"], {}, "a"),
+        (["a", "b", "c", "d", "e"], {}, "a, b, c, d, e"),
+        (["a", "b", "c", "d", "e", "f", "g"], {}, "a, b, c, d, e and 2 more"),
+        (["a", "b", "c"], {"limit": 2}, "a, b and 1 more"),
+        (["a", "b", "c"], {"limit": 2, "sep": "; "}, "a; b; and 1 more"),
+        (["a", "b"], {"limit": 2, "sep": "; "}, "a; b"),
+    ],
+)
+def test_listed(items, kwargs, text):
+    assert listed(items, **kwargs) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "num", "integer"),
+    [
+        (3, 3, 3),
+        (3.0, 3.0, 3),
+        (2.5, 2.5, None),
+        ("42", 42, 42),
+        (" 1.5 ", 1.5, None),
+        ("4.0", 4, 4),
+        ("x", None, None),
+        (True, None, None),
+        (None, None, None),
+        ([1], None, None),
+    ],
+)
+def test_number_and_as_int(value, num, integer):
+    assert number(value) == num and type(number(value)) is type(num)
+    assert as_int(value) == integer and type(as_int(value)) is type(integer)
+
+
+def test_show_and_names():
+    assert [show(v) for v in (True, False, None, "on", 5, 1.5)] == ["true", "false", "null", "'on'", "5", "1.5"]
+    assert names("a") == ["a"] and names(["a", 1, "b"]) == ["a", "b"] and names(None) == []
+
+
+def _run(fix, data: bytes, *, unsafe: bool = False):
+    return run(data, [Migration("T1", "test", "p0", "safe", "t", "", fix)], unsafe=unsafe)
+
+
+def test_report_names_the_line_a_deleted_key_had():
+    def fix(ctx: Context):
+        line = ctx.doc.line(("a", "gone"))
+        if ctx.doc.delete(("a", "gone")):
+            ctx.report("removed it", ("a", "gone"), line=line)
+        ctx.warn("and this", ("a",), line=7)
+        ctx.report("where the path is", ("b",))
+
+    result = _run(fix, b"a:\n  keep: 1\n  gone: 2\nb: 3\n")
+    assert [(f.message, f.line, f.kind) for f in result.findings] == [
+        ("removed it", 3, "info"),
+        ("and this", 7, "warning"),
+        ("where the path is", 3, "info"),
+    ]
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_allow_unsafe_gives_the_manual_step(unsafe):
+    def fix(ctx: Context):
+        if ctx.allow_unsafe("would delete a", ("a",), manual="delete a by hand"):
+            ctx.doc.delete(("a",))
+
+    result = _run(fix, b"a: 1\nb: 2\n", unsafe=unsafe)
+    if unsafe:
+        assert result.new_bytes == b"b: 2\n" and not result.findings
+    else:
+        [finding] = result.findings
+        assert (finding.kind, finding.manual, finding.line) == ("unsafe", "delete a by hand", 1)
+        assert finding.message == "would delete a (unsafe fix: run with --unsafe-fixes)"
