@@ -90,7 +90,9 @@ class Context:
         if self.unsafe_fixes:
             return True
         self.hidden_unsafe.append(description)
-        self.report(f"{description} (unsafe fix: run with --unsafe-fixes)", path, manual=manual, kind="unsafe")
+        self.report(
+            f"{description} (unsafe fix: run with --unsafe-fixes)", path, manual=manual, kind="unsafe"
+        )
         return False
 
     def get(self, path: Path, default: Any = None) -> Any:

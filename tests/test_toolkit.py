@@ -50,7 +50,14 @@ def test_number_and_as_int(value, num, integer):
 
 
 def test_show_and_names():
-    assert [show(v) for v in (True, False, None, "on", 5, 1.5)] == ["true", "false", "null", "'on'", "5", "1.5"]
+    assert [show(v) for v in (True, False, None, "on", 5, 1.5)] == [
+        "true",
+        "false",
+        "null",
+        "'on'",
+        "5",
+        "1.5",
+    ]
     assert names("a") == ["a"] and names(["a", 1, "b"]) == ["a", "b"] and names(None) == []
 
 
