@@ -1,5 +1,13 @@
-"""Fixture pairs: apply(before) == after byte for byte, and apply(after) == after (OpenRewrite's two cycles)."""
+"""Fixture pairs: apply(before) == after byte for byte, and apply(after) == after (OpenRewrite's two cycles).
 
+Each pair also pins its findings, as ruff snapshots its messages: `<case>.findings.txt` beside
+`<case>.after.yaml` holds one line per finding of the first run, `<line>: <id> <kind>: <message>`
+(`-` for a finding with no line), so a wrong, moved or vanished finding fails the test. To write the
+snapshots again after a deliberate change of wording, run the tests with AUTOFIX_UPDATE_SNAPSHOTS=1
+and review the diff of fixtures/.
+"""
+
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +16,7 @@ from checks import assert_comments_stay, assert_untouched_sections_identical, fi
 from autofix import registry
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+UPDATE_SNAPSHOTS = os.environ.get("AUTOFIX_UPDATE_SNAPSHOTS", "") not in ("", "0")
 
 
 def _migration_for(folder: Path):
@@ -37,6 +46,7 @@ def test_pair(before: Path):
     unsafe = ".unsafe." in before.name or before.name.startswith("unsafe-")
     result = fix(before.read_bytes(), [m], unsafe=unsafe)
     assert result.new_bytes == after.read_bytes()
+    _check_snapshot(before.with_name(before.name.replace(".before.yaml", ".findings.txt")), result.findings)
     again = fix(after.read_bytes(), [m], unsafe=unsafe)
     assert again.new_bytes == after.read_bytes()
     assert not again.changes
@@ -51,3 +61,25 @@ def test_unified_fixture_default_selection_is_idempotent():
     data = (FIXTURES / "litellm-unified.yaml").read_bytes()
     result = assert_good_fix(data, registry.select())
     assert {"G1", "G2", "G3"} <= set(result.applied)
+
+
+def _findings_text(findings) -> str:
+    lines = []
+    for f in findings:
+        assert "\n" not in f.message, f"a finding spans lines: {f.message!r}"
+        lines.append(f"{f.line if f.line is not None else '-'}: {f.migration} {f.kind}: {f.message}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _check_snapshot(path: Path, findings) -> None:
+    text = _findings_text(findings)
+    if UPDATE_SNAPSHOTS:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path.name} is missing: run the tests with AUTOFIX_UPDATE_SNAPSHOTS=1 to write it"
+    assert text == path.read_text(encoding="utf-8"), f"the findings differ from {path.name}"
+
+
+def test_every_snapshot_belongs_to_a_pair():
+    for snapshot in FIXTURES.glob("*/*.findings.txt"):
+        before = snapshot.with_name(snapshot.name.replace(".findings.txt", ".before.yaml"))
+        assert before.exists(), f"{snapshot} has no {before.name}"

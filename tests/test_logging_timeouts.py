@@ -13,7 +13,6 @@ import pytest
 from checks import assert_good_fix
 
 from autofix import registry
-from autofix.document import Document
 from autofix.litellm_data import names
 from autofix.runner import run
 
@@ -36,8 +35,6 @@ def test_metadata():
     assert (G6.id, G6.slug, G6.priority, G6.safety) == ("G6", "timeouts", "p1", "safe")
     for m in (G5, G6):
         assert m in registry.select()  # p1 runs by default
-        for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
-            assert heading in m.doc
 
 
 # --- G5 ------------------------------------------------------------------------------------------------
@@ -187,18 +184,10 @@ def test_environment_api_base_is_reported_and_skipped():
     assert "[0] azure" in result.findings[0].message and "os.environ" in result.findings[0].message
 
 
-def test_many_deployments_are_one_batch(monkeypatch):
+def test_many_deployments_are_one_batch(commits):
     lines = ["model_list:"]
     for i in range(300):
         lines += [f"  - model_name: m{i}", "    litellm_params:", f"      model: ollama/m{i}"]
-    commits = []
-    real = Document.commit
-
-    def counting(self):
-        commits.append(bool(self._pending))
-        return real(self)
-
-    monkeypatch.setattr(Document, "commit", counting)
     result = fix("\n".join(lines) + "\n", G6)
     assert len(result.changes) == 300
     assert sum(commits) <= 3  # not one per deployment

@@ -17,7 +17,6 @@ import yaml
 from checks import assert_good_fix
 
 from autofix import registry
-from autofix.document import Document
 from autofix.report import mask_line
 from autofix.runner import run
 
@@ -56,8 +55,6 @@ def test_metadata_and_selection():
         assert m not in default  # opt-in
         assert m in registry.select(["p2"])
         assert registry.select([m.slug]) == [m]
-        for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
-            assert heading in m.doc
 
 
 @pytest.mark.parametrize("m", P2, ids=lambda m: m.id)
@@ -358,17 +355,9 @@ def test_g9_existing_check_is_not_duplicated():
     assert data(result)["router_settings"]["optional_pre_call_checks"] == ["enforce_model_rate_limits"]
 
 
-def test_g9_many_limits_are_one_batch(monkeypatch):
+def test_g9_many_limits_are_one_batch(commits):
     names = [f"m{i}" for i in range(300)]
     text = deployments(*names) + limits("\n".join(f"{n}: {{rpm: {i + 1}}}" for i, n in enumerate(names)))
-    commits = []
-    real = Document.commit
-
-    def counting(self):
-        commits.append(bool(self._pending))
-        return real(self)
-
-    monkeypatch.setattr(Document, "commit", counting)
     result = fix(text, G9)
     new = data(result)
     assert [d["litellm_params"]["rpm"] for d in new["model_list"]] == list(range(1, 301))

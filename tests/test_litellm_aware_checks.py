@@ -15,7 +15,6 @@ import yaml
 from checks import assert_good_fix
 
 from autofix import registry
-from autofix.document import Document
 from autofix.litellm_data import names
 from autofix.report import mask_line
 from autofix.runner import run
@@ -49,8 +48,6 @@ def test_metadata():
     for i, m in X.items():
         assert (m.slug, m.safety) == expected[i]
         assert m.priority == "p1" and m in registry.select()  # shown by default
-        for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety"):
-            assert heading in m.doc
 
 
 # --- X1 -----------------------------------------------------------------------------------------------
@@ -193,7 +190,7 @@ model_list:
     assert "${HOST}" in text_out
 
 
-def test_x2_one_pass_and_one_commit_on_a_big_config(monkeypatch):
+def test_x2_one_pass_and_one_commit_on_a_big_config(commits):
     lines = ["model_list:"]
     for i in range(2000):
         lines += [
@@ -202,14 +199,6 @@ def test_x2_one_pass_and_one_commit_on_a_big_config(monkeypatch):
             f"      model: openai/m{i}",
             "      api_key: ${KEY}",
         ]
-    commits = []
-    real = Document.commit
-
-    def counting(self):
-        commits.append(bool(self._pending))
-        return real(self)
-
-    monkeypatch.setattr(Document, "commit", counting)
     result = fix("\n".join(lines) + "\n", "X2")
     assert len(result.changes) == 2000
     assert sum(commits) <= 2  # the runner's own commit per pass, never one per deployment
