@@ -31,7 +31,7 @@ class Edit:
     end: int
     text: str
     seq: int = 0
-    depth: int = 0  # for insertions at one offset: the deeper (more indented) one goes first
+    depth: int = 0  # for insertions at one offset: the deeper one goes first (see `insertion_depth`)
 
 
 @dataclass
@@ -46,6 +46,18 @@ class Created:
 # An edit that fills or replaces a value goes before any insertion at the same offset (an empty
 # `key:` at the end of a mapping ends where the next key would be inserted).
 VALUE_FIRST = 1 << 30
+
+
+def insertion_depth(level: int, column: int) -> int:
+    """The order of insertions that share an offset: the structure nested deeper goes first.
+
+    Several structures can end at one offset (a list that is the last value of a mapping that is
+    the last value of a section); an item for the inner one must land before a key for the outer
+    one, whatever order the fixes ran in. `level` is the nesting level of what is inserted (the
+    length of its path), the column breaks ties (a sequence written at its key's indentation,
+    `key:\n- item`, is still one level deeper than the key).
+    """
+    return level * 4096 + column + 1
 
 
 class NeedsCommit(Exception):
@@ -239,7 +251,7 @@ class EditPlanner:
         def render(v: Any) -> str:
             return prefix + self._lines(render_entry(key, v, indent, self.format))
 
-        edit = Edit(at, at, render(value), depth=indent + 1)
+        edit = Edit(at, at, render(value), depth=insertion_depth(len(parent) + 1, indent))
         if isinstance(value, dict):
             self._created[(*parent, key)] = Created(edit, copy.deepcopy(value), render)
         return [edit]
@@ -385,7 +397,7 @@ class EditPlanner:
             raise EditRefused(f"cannot find the list layout of {format_path(path)}")
         at = self._ix.line_end(self._content_end(node))
         lines = render_items([item], dash, self.format, quote=quote)
-        return [Edit(at, at, self._nl() + self._lines(lines), depth=dash + 1)]
+        return [Edit(at, at, self._nl() + self._lines(lines), depth=insertion_depth(len(path) + 1, dash))]
 
     def _plan_rename(self, path: Path, new_key: str) -> list[Edit]:
         loc = self._locate(path)

@@ -218,8 +218,13 @@ def test_non_utf8_and_binary():
 
 def test_insertions_at_one_offset_nest_correctly_whatever_their_order():
     text = "a:\n  l:\n    - x\n"
-    out = edit(text, ("set", ("b", "k"), 1), ("set", ("a", "m"), 2), ("append", ("a", "l"), "y"),
-               ("set", ("b", "j"), 3))
+    out = edit(
+        text,
+        ("set", ("b", "k"), 1),
+        ("set", ("a", "m"), 2),
+        ("append", ("a", "l"), "y"),
+        ("set", ("b", "j"), 3),
+    )
     assert out == "a:\n  l:\n    - x\n    - y\n  m: 2\nb:\n  k: 1\n  j: 3\n"
 
 
@@ -247,9 +252,7 @@ def test_deleting_the_only_key_while_a_sibling_is_queued():
 
 
 def test_mapping_to_items_keeps_every_comment():
-    text = (
-        "r:\n  cw:\n    # small to large\n    a: b   # 4k to 32k\n    c: [d]  # 8k\n  other: 1\n"
-    )
+    text = "r:\n  cw:\n    # small to large\n    a: b   # 4k to 32k\n    c: [d]  # 8k\n  other: 1\n"
     doc = Document(text)
     assert doc.mapping_to_items(("r", "cw"), [{"a": ["b"]}, {"c": ["d"]}])
     doc.rename(("r", "cw"), "cwf")
@@ -262,12 +265,15 @@ def test_mapping_to_items_keeps_every_comment():
 
 
 def test_set_after_rename_and_two_appends_to_an_empty_list():
-    assert edit("r:\n  old: [a]\n", ("rename", ("r", "old"), "new"), ("set", ("r", "new"), ["b"])) == "r:\n  new: [b]\n"
+    assert (
+        edit("r:\n  old: [a]\n", ("rename", ("r", "old"), "new"), ("set", ("r", "new"), ["b"]))
+        == "r:\n  new: [b]\n"
+    )
     assert edit("l: []\n", ("append", ("l",), "a"), ("append", ("l",), "b")) == "l: [a, b]\n"
     assert edit("l:\nx: 1\n", ("append", ("l",), "a"), ("append", ("l",), "b")) == "l: [a, b]\nx: 1\n"
-    assert edit("x: 1\n", ("set", ("s", "k"), 1), ("append", ("s", "l"), "a"), ("append", ("s", "l"), "b")) == (
-        "x: 1\ns:\n  k: 1\n  l: [a, b]\n"
-    )
+    assert edit(
+        "x: 1\n", ("set", ("s", "k"), 1), ("append", ("s", "l"), "a"), ("append", ("s", "l"), "b")
+    ) == ("x: 1\ns:\n  k: 1\n  l: [a, b]\n")
 
 
 def test_flow_deletions_keep_the_neighbours_text():
@@ -280,7 +286,9 @@ def test_flow_deletions_keep_the_neighbours_text():
 
 def test_deleting_the_first_section_leaves_no_blank_line_at_the_top():
     text = "# timeouts\nlitellm_settings:\n  timeout: 300\n\nrouter_settings:\n  timeout: 30\n"
-    assert edit(text, ("delete", ("litellm_settings", "timeout"), True)) == "router_settings:\n  timeout: 30\n"
+    assert (
+        edit(text, ("delete", ("litellm_settings", "timeout"), True)) == "router_settings:\n  timeout: 30\n"
+    )
 
 
 def test_filling_an_empty_last_value_while_inserting_at_the_same_offset():
@@ -290,10 +298,11 @@ def test_filling_an_empty_last_value_while_inserting_at_the_same_offset():
     assert edit("a:\n  cb:\n", ("set", ("a", "cb"), ["otel"]), ("set", ("b", "t"), 300)) == (
         "a:\n  cb: [otel]\nb:\n  t: 300\n"
     )
-    assert edit("general_settings:\n", ("set", ("litellm_settings", "callbacks"), ["otel"]),
-                ("set", ("general_settings", "alerting"), ["slack"])) == (
-        "general_settings:\n  alerting: [slack]\nlitellm_settings:\n  callbacks: [otel]\n"
-    )
+    assert edit(
+        "general_settings:\n",
+        ("set", ("litellm_settings", "callbacks"), ["otel"]),
+        ("set", ("general_settings", "alerting"), ["slack"]),
+    ) == ("general_settings:\n  alerting: [slack]\nlitellm_settings:\n  callbacks: [otel]\n")
 
 
 def test_deleting_a_blank_line_separated_block_keeps_single_spacing():
@@ -307,3 +316,36 @@ def test_emptying_a_block_keeps_the_comment_on_its_key_line_and_waits_for_later_
     out = edit("r:  # ops: keep\n  x: 1\nm: []\n", ("delete", ("r", "x")), ("set", ("r", "y"), 2))
     assert out == "r:  # ops: keep\n  y: 2\nm: []\n"
     assert edit("l:\n  cb:  # why\n    - a\n", ("set", ("l", "cb"), ["b"])) == "l:\n  cb: [b]  # why\n"
+
+
+def _nested_list_config(depth: int, offset: int) -> tuple[str, tuple]:
+    """A list that is the last value of `depth` nested mappings, all ending at one offset."""
+    lines, path = [], []
+    for level in range(depth):
+        lines.append("  " * level + f"k{level}:")
+        lines.append("  " * (level + 1) + f"first{level}: 1")
+        path.append(f"k{level}")
+    lines.append("  " * depth + "items:")
+    lines.extend(" " * (2 * depth + offset) + f"- v{i}" for i in range(2))
+    lines.append("after: 1")
+    return "\n".join(lines) + "\n", (*path, "items")
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+@pytest.mark.parametrize("offset", [0, 2])
+@pytest.mark.parametrize("append_first", [True, False])
+def test_insertions_at_one_offset_follow_the_structure(depth, offset, append_first):
+    # Item and keys all land where the list and its enclosing mappings end: each must join the
+    # structure it extends (item in the list, key in its mapping), whatever order they are queued in.
+    text, items = _nested_list_config(depth, offset)
+    appends = [("append", items, "new")]
+    adds = [("set", (*items[:level], f"added{level}"), True) for level in range(1, depth + 1)]
+    ops = appends + adds if append_first else adds[::-1] + appends
+    out = edit(text, *ops)
+    data = yaml.safe_load(out)
+    node = data
+    for level, key in enumerate(items[:-1]):
+        node = node[key]
+        assert node[f"added{level + 1}"] is True
+    assert node["items"] == ["v0", "v1", "new"]
+    assert data["after"] == 1
