@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from autofix.changes import MISSING, Path, del_in, format_path, get_in, set_in
 from autofix.errors import EditRefused
-from autofix.loader import STR_TAG, walk
+from autofix.loader import STR_TAG, scalar_key, walk
 from autofix.render import is_scalar, render_entry, render_flow, render_inline, render_items, render_scalar
 
 if TYPE_CHECKING:
@@ -46,6 +46,17 @@ class Created:
 # An edit that fills or replaces a value goes before any insertion at the same offset (an empty
 # `key:` at the end of a mapping ends where the next key would be inserted).
 VALUE_FIRST = 1 << 30
+
+
+def identical(a: Any, b: Any) -> bool:
+    """Equal all the way down, types included (`1` is not `true` even inside a list)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(identical(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b, strict=True))
+    return a == b or (a != a and b != b)  # NaN is itself
 
 
 def insertion_depth(level: int, column: int) -> int:
@@ -269,7 +280,53 @@ class EditPlanner:
             raise EditRefused(
                 "the whole config is written in flow style ({...}); autofix edits block-style configs"
             )
-        return [Edit(node.start_mark.index, node.end_mark.index, render_flow(new))]
+        return [Edit(node.start_mark.index, node.end_mark.index, self._flow_text(node, current, new))]
+
+    def _flow_text(self, node: Node, old: Any, new: Any) -> str:
+        """`new` in flow style, keeping the source text of every entry of `node` that did not change
+        (`{a: True, b: 1}` with `b` set to 2 becomes `{a: True, b: 2}`, not `{a: true, b: 2}`)."""
+        source = self.text[node.start_mark.index : node.end_mark.index]
+        if not node.flow_style or len(source) < 2:
+            return render_flow(new)
+        inner = source[1:-1]
+        pad = " " if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else ""
+        pieces: list[str] = []
+        if isinstance(node, MappingNode) and isinstance(old, dict) and isinstance(new, dict):
+            entries = {scalar_key(k): (k, v) for k, v in node.value}
+            for key, value in new.items():
+                entry = entries.get(key) if key in old else None
+                if entry is None:
+                    pieces.append(f"{render_scalar(key, flow=True)}: {render_flow(value)}")
+                    continue
+                key_node, value_node = entry
+                head = self.text[key_node.start_mark.index : value_node.start_mark.index]
+                if identical(old[key], value):
+                    pieces.append(self.text[key_node.start_mark.index : value_node.end_mark.index])
+                elif isinstance(value, dict | list) and isinstance(value_node, MappingNode | SequenceNode):
+                    pieces.append(head + self._flow_text(value_node, old[key], value))
+                else:
+                    pieces.append(f"{render_scalar(key, flow=True)}: {render_flow(value)}")
+        elif isinstance(node, SequenceNode) and isinstance(old, list) and isinstance(new, list):
+            used: set[int] = set()
+            for value in new:
+                match = next(
+                    (
+                        i
+                        for i, o in enumerate(old)
+                        if i not in used and i < len(node.value) and identical(o, value)
+                    ),
+                    None,
+                )
+                if match is None:
+                    pieces.append(render_flow(value))
+                    continue
+                used.add(match)
+                item = node.value[match]
+                pieces.append(self.text[item.start_mark.index : item.end_mark.index])
+        else:
+            return render_flow(new)
+        opening, closing = source[0], source[-1]
+        return opening + pad + ", ".join(pieces) + pad + closing if pieces else opening + closing
 
     def _plan_delete(self, path: Path) -> list[Edit]:
         loc = self._locate(path)

@@ -349,3 +349,37 @@ def test_insertions_at_one_offset_follow_the_structure(depth, offset, append_fir
         assert node[f"added{level + 1}"] is True
     assert node["items"] == ["v0", "v1", "new"]
     assert data["after"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "expected"),
+    [
+        (
+            "r: {disable_cooldowns: True, num_retries: 3}\n",
+            ("set", ("r", "num_retries"), 5),
+            "r: {disable_cooldowns: True, num_retries: 5}\n",
+        ),
+        (
+            "r: { a: 'x',  b: 0o10, c: yes }\n",
+            ("delete", ("r", "b")),
+            "r: { a: 'x',  c: yes }\n",
+        ),
+        (
+            "r: {a: ~, b: [On, 'two'], c: 1}\n",
+            ("set", ("r", "d"), "new"),
+            "r: {a: ~, b: [On, 'two'], c: 1, d: new}\n",
+        ),
+        (
+            "r: {a: {x: Yes, y: 1}, b: 2}\n",
+            ("set", ("r", "a", "y"), 2),
+            "r: {a: {x: Yes, y: 2}, b: 2}\n",
+        ),
+        (
+            "r: [Yes, 'b', 0x1F]\n",
+            ("append", ("r",), "c"),
+            "r: [Yes, 'b', 0x1F, c]\n",
+        ),
+    ],
+)
+def test_untouched_entries_of_an_edited_flow_collection_keep_their_text(text, op, expected):
+    assert edit(text, op) == expected
