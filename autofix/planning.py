@@ -254,7 +254,7 @@ class EditPlanner:
             return self._plan_rewrite_flow(parent, lambda c: set_in(c, key, value))
         self._pending_keys.add((id(node), key))
         indent = node.value[0][0].start_mark.column
-        at = self._ix.line_end(self._content_end(node))
+        at = self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent)
         prefix = self._nl()
         if node is self.root and self.format.blank_between_sections:
             prefix += self._nl()
@@ -266,6 +266,27 @@ class EditPlanner:
         if isinstance(value, dict):
             self._created[(*parent, key)] = Created(edit, copy.deepcopy(value), render)
         return [edit]
+
+    def _below_comment_tail(self, at: int, indent: int) -> int:
+        """Where a key at `indent` goes after the mapping content ending on the line of `at`: below the
+        comments indented deeper than the key that follow (they belong to the last entry's value, often
+        a commented-out setting of it: uncommented later, it must not nest under the new key), even
+        after blank lines; above a comment at the key's own indentation or less, and above blank lines
+        that end the mapping."""
+        ix = self._ix
+        line = ix.line_of(at) + 1
+        best = at
+        while line < len(ix):
+            text = ix.line_text(line)
+            stripped = text.lstrip(" ")
+            if not stripped:
+                line += 1
+                continue
+            if not stripped.startswith("#") or len(text) - len(stripped) <= indent:
+                break
+            best = ix.line_end(ix.start(line))
+            line += 1
+        return best
 
     def _plan_rewrite_flow(self, path: Path, mutate) -> list[Edit]:
         current = self.get(path)

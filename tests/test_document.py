@@ -383,3 +383,29 @@ def test_insertions_at_one_offset_follow_the_structure(depth, offset, append_fir
 )
 def test_untouched_entries_of_an_edited_flow_collection_keep_their_text(text, op, expected):
     assert edit(text, op) == expected
+
+
+@pytest.mark.parametrize("blank", ["", "\n"])
+@pytest.mark.parametrize("indent", [2, 4])
+def test_a_new_key_goes_below_the_last_values_commented_out_continuation(blank, indent):
+    # `#   socket_connect_timeout: 10` continues redis_kwargs; a key added to router_settings must not
+    # land above it (uncommented later, it would nest under the new key).
+    pad, deep = " " * indent, " " * (2 * indent)
+    text = (
+        f"router_settings:\n{pad}redis_kwargs:\n{deep}socket_timeout: 5\n{blank}"
+        f"{deep}#   socket_connect_timeout: 10\n{pad}# a comment of router_settings\n\ngeneral_settings: {{}}\n"
+    )
+    out = edit(text, ("set", ("router_settings", "num_retries"), 3))
+    tail = f"{deep}#   socket_connect_timeout: 10\n{pad}num_retries: 3\n{pad}# a comment of router_settings\n"
+    assert tail in out, out
+    uncommented = yaml.safe_load(out.replace("#   socket_connect_timeout", "socket_connect_timeout"))
+    assert uncommented["router_settings"]["redis_kwargs"] == {
+        "socket_timeout": 5,
+        "socket_connect_timeout": 10,
+    }
+
+
+def test_a_new_section_goes_below_the_last_sections_indented_comments_after_a_blank_line():
+    text = "general_settings:\n  master_key: os.environ/KEY\n\n  # database_url: os.environ/DATABASE_URL\n"
+    out = edit(text, ("set", ("litellm_settings", "json_logs"), True))
+    assert out.startswith(text), out

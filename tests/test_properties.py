@@ -535,11 +535,6 @@ def test_emptying_a_mapping_keeps_the_comment_on_its_key_line(text, op):
     assert "# ops: keep" in doc.text, doc.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Document._plan_add puts a new top-level section right after the last value, above the "
-    "indented comments that end the last section, which then sit inside the new section",
-)
 def test_a_new_section_goes_below_the_last_sections_own_comments():
     """Found by the untouched-sections property. A commented-out setting at the end of the last section
     moves into the section autofix adds (uncommenting it later would put it in the wrong section)."""
