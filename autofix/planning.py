@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,16 @@ class Created:
 # An edit that fills or replaces a value goes before any insertion at the same offset (an empty
 # `key:` at the end of a mapping ends where the next key would be inserted).
 VALUE_FIRST = 1 << 30
+
+
+_COMMENTED_KEY = re.compile(r"#+\s*-?\s*([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
+
+
+def _comments_out_another_key(line: str, key: Any) -> bool:
+    """Is this comment line a commented-out setting of a key other than `key` (`# request_timeout: 120`
+    above `stream_timeout`)? Such a line describes nothing of the key below it and stays when it goes."""
+    match = _COMMENTED_KEY.match(line.lstrip())
+    return match is not None and match.group(1) != str(key)
 
 
 def identical(a: Any, b: Any) -> bool:
@@ -399,17 +410,26 @@ class EditPlanner:
         first = self._ix.line_of(kstart)
         while first > 0:
             above = self._ix.line_text(first - 1)
-            if above.lstrip().startswith("#") and len(above) - len(above.lstrip()) == column:
+            if (
+                above.lstrip().startswith("#")
+                and len(above) - len(above.lstrip()) == column
+                and not _comments_out_another_key(above, path[-1])
+            ):
                 first -= 1
             else:
                 break
         start = self._ix.starts[first]
         end = self._ix.next_line_start(self._content_end(loc.node))
         last = self._ix.line_of(end) if end < len(self.text) else len(self._ix)
-        while last < len(self._ix):
-            below = self._ix.line_text(last)
-            if below.lstrip().startswith("#") and len(below) - len(below.lstrip()) > column:
-                last += 1
+        # the comments indented deeper than the key that follow belong to its value, even after a blank line
+        probe = last
+        while probe < len(self._ix):
+            below = self._ix.line_text(probe)
+            if not below.strip():
+                probe += 1
+            elif below.lstrip().startswith("#") and len(below) - len(below.lstrip()) > column:
+                probe += 1
+                last = probe
             else:
                 break
         end = self._ix.start(last)

@@ -409,3 +409,25 @@ def test_a_new_section_goes_below_the_last_sections_indented_comments_after_a_bl
     text = "general_settings:\n  master_key: os.environ/KEY\n\n  # database_url: os.environ/DATABASE_URL\n"
     out = edit(text, ("set", ("litellm_settings", "json_logs"), True))
     assert out.startswith(text), out
+
+
+@pytest.mark.parametrize(
+    ("above", "kept"),
+    [
+        ("  # request_timeout: 120\n", True),  # a commented-out setting of another key stays
+        ("  #request_timeout: 120\n  # the stream limit\n", True),
+        ("  # the stream limit, in seconds\n", False),  # a comment on the key goes with it
+        ("  # stream_timeout: 60\n", False),  # an old value of the deleted key itself goes too
+    ],
+)
+def test_deleting_a_key_keeps_a_commented_out_setting_of_another_key_above_it(above, kept):
+    text = f"litellm_settings:\n  drop_params: true\n{above}  stream_timeout: 0\n  json_logs: true\n"
+    out = edit(text, ("delete", ("litellm_settings", "stream_timeout")))
+    first = above.splitlines()[0]
+    assert (first in out) == kept, out
+    assert "stream_timeout: 0" not in out
+
+
+def test_deleting_a_key_takes_its_deeper_comments_after_a_blank_line():
+    text = "a:\n  b:\n    c: 1\n\n    # d: 2\n  e: 1\n"
+    assert edit(text, ("delete", ("a", "b"))) == "a:\n  e: 1\n"

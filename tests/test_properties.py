@@ -561,11 +561,6 @@ def test_removing_an_item_from_a_list_a_queued_edit_made_is_written():
     assert _loads(result.new_bytes.decode())["litellm_settings"]["callbacks"] == ["prometheus"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Document._plan_delete takes the more indented comments below a deleted key only while "
-    "they follow it directly; after a blank line they stay, and now belong to the section above",
-)
 def test_deleting_a_section_takes_its_own_trailing_comments():
     """Found by the untouched-sections property. G1 deletes server_settings; its commented-out `host` ends
     up inside router_settings (uncommented later, it would be router_settings.host)."""
