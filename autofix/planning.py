@@ -82,6 +82,10 @@ def insertion_depth(level: int, column: int) -> int:
     return level * 4096 + column + 1
 
 
+class CannotMoveText(Exception):
+    """Raised by `_plan_move` when a key's text cannot be moved as it is: it is deleted and set anew."""
+
+
 class NeedsCommit(Exception):
     """Raised inside planning when queued edits must be applied before this edit can be planned."""
 
@@ -298,6 +302,97 @@ class EditPlanner:
             best = ix.line_end(ix.start(line))
             line += 1
         return best
+
+    def _plan_move(self, src: Path, dst: Path, value: Any) -> list[Edit]:
+        """Cut the lines of the key at `src` (with its comments) and paste them, re-indented, as `dst`."""
+        loc = self._locate(src)
+        if loc is None or loc.key_node is None or src[-1] != dst[-1] or dst[:-1] == src[:-1]:
+            raise CannotMoveText
+        parent = loc.chain[-1]
+        if not isinstance(parent, MappingNode) or parent.flow_style or len(parent.value) < 2:
+            raise CannotMoveText
+        cut = self._plan_delete(src)
+        if len(cut) != 1 or cut[0].text or self._ix.line_start(cut[0].start) != cut[0].start:
+            raise CannotMoveText
+        start, end = cut[0].start, cut[0].end
+        column = loc.key_node.start_mark.column
+        lines = self.text[start:end].splitlines()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        while lines and not lines[-1].strip():
+            lines.pop()
+        body = "\n".join(lines)
+        if not lines or "&" in body or "*" in body or "\t" in body:
+            raise CannotMoveText  # anchors and aliases must keep their order; tabs their meaning
+        if any(line.strip() and len(line) - len(line.lstrip(" ")) < column for line in lines):
+            raise CannotMoveText
+
+        def block(indent: int) -> str:
+            return self._lines([" " * indent + line[column:] if line.strip() else "" for line in lines])
+
+        target = dst[:-1]
+        if self._find_created(target) is not None:
+            raise CannotMoveText
+        tloc = self._locate(target)
+        if tloc is not None:
+            node = tloc.node
+            if (
+                not isinstance(node, MappingNode)
+                or node.flow_style
+                or not node.value
+                or id(node) in self._dirty
+            ):
+                raise CannotMoveText
+            indent = node.value[0][0].start_mark.column
+            at = self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent)
+            if start <= at < end:
+                raise CannotMoveText
+            self._pending_keys.add((id(node), dst[-1]))
+            return [
+                *cut,
+                Edit(at, at, self._nl() + block(indent), depth=insertion_depth(len(target) + 1, indent)),
+            ]
+        # the parent is missing: create it in the mapping above it, holding the moved lines
+        gloc = self._locate(target[:-1]) if target else None
+        if gloc is None or not target:
+            raise CannotMoveText
+        grand = gloc.node
+        if (
+            not isinstance(grand, MappingNode)
+            or grand.flow_style
+            or not grand.value
+            or id(grand) in self._dirty
+        ):
+            raise CannotMoveText
+        indent = grand.value[0][0].start_mark.column
+        at = self._below_comment_tail(self._ix.line_end(self._content_end(grand)), indent)
+        if start <= at < end:
+            raise CannotMoveText
+        prefix = self._nl()
+        if grand is self.root and self.format.blank_between_sections:
+            prefix += self._nl()
+        header = prefix + " " * indent + render_scalar(target[-1]) + ":"
+        head = header + self._nl() + block(indent + self.format.step)
+        moved, step = dst[-1], indent + self.format.step
+
+        def render(v: Any) -> str:
+            if not identical(v.get(moved, MISSING), value):  # a later edit changed the moved value itself
+                return (
+                    header
+                    + self._nl()
+                    + self._lines(
+                        [line for k, sub in v.items() for line in render_entry(k, sub, step, self.format)]
+                    )
+                )
+            rest = [
+                line for k, sub in v.items() if k != moved for line in render_entry(k, sub, step, self.format)
+            ]
+            return head + (self._nl() + self._lines(rest) if rest else "")
+
+        edit = Edit(at, at, head, depth=insertion_depth(len(target), indent))
+        self._pending_keys.add((id(grand), target[-1]))
+        self._created[target] = Created(edit, {moved: copy.deepcopy(value)}, render)
+        return [*cut, edit]
 
     def _plan_rewrite_flow(self, path: Path, mutate) -> list[Edit]:
         current = self.get(path)

@@ -431,3 +431,55 @@ def test_deleting_a_key_keeps_a_commented_out_setting_of_another_key_above_it(ab
 def test_deleting_a_key_takes_its_deeper_comments_after_a_blank_line():
     text = "a:\n  b:\n    c: 1\n\n    # d: 2\n  e: 1\n"
     assert edit(text, ("delete", ("a", "b"))) == "a:\n  e: 1\n"
+
+
+MOVE_SOURCE = (
+    "router_settings:\n"
+    "  routing_strategy: simple-shuffle\n"
+    "  # health checks every minute\n"
+    "  # (the ops team asked for it)\n"
+    "  health_check_interval: 60  # seconds\n"
+    "  num_retries: 2\n"
+)
+
+
+@pytest.mark.parametrize("indent", [2, 4])
+def test_a_moved_key_takes_its_comments_to_an_existing_section(indent):
+    pad = " " * indent
+    text = MOVE_SOURCE + f"general_settings:\n{pad}master_key: os.environ/KEY\n"
+    out = edit(
+        text,
+        ("move", ("router_settings", "health_check_interval"), ("general_settings", "health_check_interval")),
+    )
+    assert out == (
+        "router_settings:\n  routing_strategy: simple-shuffle\n  num_retries: 2\n"
+        f"general_settings:\n{pad}master_key: os.environ/KEY\n"
+        f"{pad}# health checks every minute\n{pad}# (the ops team asked for it)\n{pad}health_check_interval: 60  # seconds\n"
+    )
+
+
+def test_a_moved_key_takes_its_comments_to_a_new_section_that_later_keys_join():
+    doc = Document(MOVE_SOURCE)
+    doc.move(("router_settings", "health_check_interval"), ("general_settings", "health_check_interval"))
+    doc.set(("general_settings", "background_health_checks"), True)
+    doc.commit()
+    verify(MOVE_SOURCE, doc.text, doc.changes)
+    assert doc.text.endswith(
+        "general_settings:\n  # health checks every minute\n  # (the ops team asked for it)\n"
+        "  health_check_interval: 60  # seconds\n  background_health_checks: true\n"
+    ), doc.text
+
+
+def test_a_moved_block_value_keeps_its_inner_comments_and_relative_indentation():
+    text = "a:\n  keep: 1\n  moved:\n    # inner\n    x: |\n      line one\n        deeper\n    y: [1, 2]\nb:\n    z: 1\n"
+    out = edit(text, ("move", ("a", "moved"), ("b", "moved")))
+    assert (
+        out
+        == "a:\n  keep: 1\nb:\n    z: 1\n    moved:\n      # inner\n      x: |\n        line one\n          deeper\n      y: [1, 2]\n"
+    )
+
+
+def test_a_move_the_text_cannot_follow_still_moves_the_value():
+    text = "a: {keep: 1, moved: 2}\nb:\n  z: 1\n"
+    out = edit(text, ("move", ("a", "moved"), ("b", "moved")))
+    assert yaml.safe_load(out) == {"a": {"keep": 1}, "b": {"z": 1, "moved": 2}}
