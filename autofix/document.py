@@ -30,7 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from autofix.changes import MISSING, Change, Path, apply_change, format_path, get_in, same_value
 from autofix.errors import EditRefused, InputError, VerificationError
 from autofix.loader import MERGE_TAG, decode, parse, parse_tree, scalar_key, walk
-from autofix.planning import Created, Edit, EditPlanner, NeedsCommit
+from autofix.planning import CannotMoveText, Created, Edit, EditPlanner, NeedsCommit
 from autofix.render import Format, render_flow, render_inline
 from autofix.textindex import TextIndex
 
@@ -331,6 +331,29 @@ class Document(EditPlanner):
         old = self.get(path)
         self._do(lambda: self._plan_delete(path))
         self._record(path, old, MISSING)
+        return True
+
+    def move(self, src: Path, dst: Path) -> bool:
+        """Move the key at `src` to the key `dst` of another mapping, with the text of its value and the
+        comments that belong to it (the block above it, its inline comment, those inside and below its
+        value), re-indented to the new place. A missing parent of `dst` is created. Where the layout
+        does not allow moving the text (flow style, anchors, a queued edit in the way, another key
+        name), the key is deleted and set anew, which loses its comments."""
+        if not self.exists(src):
+            return False
+        if self.exists(dst):
+            raise EditRefused(
+                f"cannot move {format_path(src)}: {format_path(dst)} exists already", line=self.line(src)
+            )
+        value = self.get(src)
+        try:
+            self._do(lambda: self._plan_move(src, dst, value))
+        except CannotMoveText:
+            self.delete(src)
+            self.set(dst, value)
+            return True
+        self._record(src, value, MISSING)
+        self._record(dst, MISSING, value)
         return True
 
     def append(self, path: Path, item: Any) -> bool:

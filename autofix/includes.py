@@ -74,7 +74,9 @@ def load_members(root_path: FsPath, root_doc: Document, root_bytes: bytes, read)
         try:
             data = read(location)
         except InputError as exc:
-            raise InputError(f"included by {declared_in.name}: {exc.reason}", path=str(shown), line=exc.line) from None
+            raise InputError(
+                f"included by {declared_in.name}: {exc.reason}", path=str(shown), line=exc.line
+            ) from None
         doc = Document.from_bytes(data, str(shown))
         members.append(Member(shown, doc, data))
         pending += [(e, location) for e in include_entries(doc.data, str(shown))]
@@ -232,6 +234,21 @@ class ConfigSet:
         if done:
             self.changes.append(Change(tuple(path), old, MISSING, self._migration))
             self.changes.append(Change((*path[:-1], new_key), MISSING, old, self._migration))
+        return done
+
+    def move(self, src: Path, dst: Path) -> bool:
+        """Move a key with its comments when both places are in one file; across files, delete and set."""
+        m, local = self._route(src, whole=len(src) == 1)
+        target, local_dst = self._route(dst, whole=len(dst) == 1)
+        if target is not m:
+            value = self.get(src)
+            done = self.delete(src)
+            return self.set(dst, value) or done
+        old = self.get(src)
+        done = m.doc.move(local, local_dst)
+        if done:
+            self.changes.append(Change(tuple(src), old, MISSING, self._migration))
+            self.changes.append(Change(tuple(dst), MISSING, old, self._migration))
         return done
 
     def mapping_to_items(self, path: Path, items: list[dict]) -> bool:

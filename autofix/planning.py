@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from autofix.changes import MISSING, Path, del_in, format_path, get_in, set_in
 from autofix.errors import EditRefused
-from autofix.loader import STR_TAG, walk
+from autofix.loader import STR_TAG, scalar_key, walk
 from autofix.render import is_scalar, render_entry, render_flow, render_inline, render_items, render_scalar
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class Edit:
     end: int
     text: str
     seq: int = 0
-    depth: int = 0  # for insertions at one offset: the deeper (more indented) one goes first
+    depth: int = 0  # for insertions at one offset: the deeper one goes first (see `insertion_depth`)
 
 
 @dataclass
@@ -46,6 +47,43 @@ class Created:
 # An edit that fills or replaces a value goes before any insertion at the same offset (an empty
 # `key:` at the end of a mapping ends where the next key would be inserted).
 VALUE_FIRST = 1 << 30
+
+
+_COMMENTED_KEY = re.compile(r"#+\s*-?\s*([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
+
+
+def _comments_out_another_key(line: str, key: Any) -> bool:
+    """Is this comment line a commented-out setting of a key other than `key` (`# request_timeout: 120`
+    above `stream_timeout`)? Such a line describes nothing of the key below it and stays when it goes."""
+    match = _COMMENTED_KEY.match(line.lstrip())
+    return match is not None and match.group(1) != str(key)
+
+
+def identical(a: Any, b: Any) -> bool:
+    """Equal all the way down, types included (`1` is not `true` even inside a list)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(identical(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b, strict=True))
+    return a == b or (a != a and b != b)  # NaN is itself
+
+
+def insertion_depth(level: int, column: int) -> int:
+    """The order of insertions that share an offset: the structure nested deeper goes first.
+
+    Several structures can end at one offset (a list that is the last value of a mapping that is
+    the last value of a section); an item for the inner one must land before a key for the outer
+    one, whatever order the fixes ran in. `level` is the nesting level of what is inserted (the
+    length of its path), the column breaks ties (a sequence written at its key's indentation,
+    `key:\n- item`, is still one level deeper than the key).
+    """
+    return level * 4096 + column + 1
+
+
+class CannotMoveText(Exception):
+    """Raised by `_plan_move` when a key's text cannot be moved as it is: it is deleted and set anew."""
 
 
 class NeedsCommit(Exception):
@@ -231,7 +269,7 @@ class EditPlanner:
             return self._plan_rewrite_flow(parent, lambda c: set_in(c, key, value))
         self._pending_keys.add((id(node), key))
         indent = node.value[0][0].start_mark.column
-        at = self._ix.line_end(self._content_end(node))
+        at = self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent)
         prefix = self._nl()
         if node is self.root and self.format.blank_between_sections:
             prefix += self._nl()
@@ -239,10 +277,122 @@ class EditPlanner:
         def render(v: Any) -> str:
             return prefix + self._lines(render_entry(key, v, indent, self.format))
 
-        edit = Edit(at, at, render(value), depth=indent + 1)
+        edit = Edit(at, at, render(value), depth=insertion_depth(len(parent) + 1, indent))
         if isinstance(value, dict):
             self._created[(*parent, key)] = Created(edit, copy.deepcopy(value), render)
         return [edit]
+
+    def _below_comment_tail(self, at: int, indent: int) -> int:
+        """Where a key at `indent` goes after the mapping content ending on the line of `at`: below the
+        comments indented deeper than the key that follow (they belong to the last entry's value, often
+        a commented-out setting of it: uncommented later, it must not nest under the new key), even
+        after blank lines; above a comment at the key's own indentation or less, and above blank lines
+        that end the mapping."""
+        ix = self._ix
+        line = ix.line_of(at) + 1
+        best = at
+        while line < len(ix):
+            text = ix.line_text(line)
+            stripped = text.lstrip(" ")
+            if not stripped:
+                line += 1
+                continue
+            if not stripped.startswith("#") or len(text) - len(stripped) <= indent:
+                break
+            best = ix.line_end(ix.start(line))
+            line += 1
+        return best
+
+    def _plan_move(self, src: Path, dst: Path, value: Any) -> list[Edit]:
+        """Cut the lines of the key at `src` (with its comments) and paste them, re-indented, as `dst`."""
+        loc = self._locate(src)
+        if loc is None or loc.key_node is None or src[-1] != dst[-1] or dst[:-1] == src[:-1]:
+            raise CannotMoveText
+        parent = loc.chain[-1]
+        if not isinstance(parent, MappingNode) or parent.flow_style or len(parent.value) < 2:
+            raise CannotMoveText
+        cut = self._plan_delete(src)
+        if len(cut) != 1 or cut[0].text or self._ix.line_start(cut[0].start) != cut[0].start:
+            raise CannotMoveText
+        start, end = cut[0].start, cut[0].end
+        column = loc.key_node.start_mark.column
+        lines = self.text[start:end].splitlines()
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        while lines and not lines[-1].strip():
+            lines.pop()
+        body = "\n".join(lines)
+        if not lines or "&" in body or "*" in body or "\t" in body:
+            raise CannotMoveText  # anchors and aliases must keep their order; tabs their meaning
+        if any(line.strip() and len(line) - len(line.lstrip(" ")) < column for line in lines):
+            raise CannotMoveText
+
+        def block(indent: int) -> str:
+            return self._lines([" " * indent + line[column:] if line.strip() else "" for line in lines])
+
+        target = dst[:-1]
+        if self._find_created(target) is not None:
+            raise CannotMoveText
+        tloc = self._locate(target)
+        if tloc is not None:
+            node = tloc.node
+            if (
+                not isinstance(node, MappingNode)
+                or node.flow_style
+                or not node.value
+                or id(node) in self._dirty
+            ):
+                raise CannotMoveText
+            indent = node.value[0][0].start_mark.column
+            at = self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent)
+            if start <= at < end:
+                raise CannotMoveText
+            self._pending_keys.add((id(node), dst[-1]))
+            return [
+                *cut,
+                Edit(at, at, self._nl() + block(indent), depth=insertion_depth(len(target) + 1, indent)),
+            ]
+        # the parent is missing: create it in the mapping above it, holding the moved lines
+        gloc = self._locate(target[:-1]) if target else None
+        if gloc is None or not target:
+            raise CannotMoveText
+        grand = gloc.node
+        if (
+            not isinstance(grand, MappingNode)
+            or grand.flow_style
+            or not grand.value
+            or id(grand) in self._dirty
+        ):
+            raise CannotMoveText
+        indent = grand.value[0][0].start_mark.column
+        at = self._below_comment_tail(self._ix.line_end(self._content_end(grand)), indent)
+        if start <= at < end:
+            raise CannotMoveText
+        prefix = self._nl()
+        if grand is self.root and self.format.blank_between_sections:
+            prefix += self._nl()
+        header = prefix + " " * indent + render_scalar(target[-1]) + ":"
+        head = header + self._nl() + block(indent + self.format.step)
+        moved, step = dst[-1], indent + self.format.step
+
+        def render(v: Any) -> str:
+            if not identical(v.get(moved, MISSING), value):  # a later edit changed the moved value itself
+                return (
+                    header
+                    + self._nl()
+                    + self._lines(
+                        [line for k, sub in v.items() for line in render_entry(k, sub, step, self.format)]
+                    )
+                )
+            rest = [
+                line for k, sub in v.items() if k != moved for line in render_entry(k, sub, step, self.format)
+            ]
+            return head + (self._nl() + self._lines(rest) if rest else "")
+
+        edit = Edit(at, at, head, depth=insertion_depth(len(target), indent))
+        self._pending_keys.add((id(grand), target[-1]))
+        self._created[target] = Created(edit, {moved: copy.deepcopy(value)}, render)
+        return [*cut, edit]
 
     def _plan_rewrite_flow(self, path: Path, mutate) -> list[Edit]:
         current = self.get(path)
@@ -257,7 +407,53 @@ class EditPlanner:
             raise EditRefused(
                 "the whole config is written in flow style ({...}); autofix edits block-style configs"
             )
-        return [Edit(node.start_mark.index, node.end_mark.index, render_flow(new))]
+        return [Edit(node.start_mark.index, node.end_mark.index, self._flow_text(node, current, new))]
+
+    def _flow_text(self, node: Node, old: Any, new: Any) -> str:
+        """`new` in flow style, keeping the source text of every entry of `node` that did not change
+        (`{a: True, b: 1}` with `b` set to 2 becomes `{a: True, b: 2}`, not `{a: true, b: 2}`)."""
+        source = self.text[node.start_mark.index : node.end_mark.index]
+        if not node.flow_style or len(source) < 2:
+            return render_flow(new)
+        inner = source[1:-1]
+        pad = " " if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else ""
+        pieces: list[str] = []
+        if isinstance(node, MappingNode) and isinstance(old, dict) and isinstance(new, dict):
+            entries = {scalar_key(k): (k, v) for k, v in node.value}
+            for key, value in new.items():
+                entry = entries.get(key) if key in old else None
+                if entry is None:
+                    pieces.append(f"{render_scalar(key, flow=True)}: {render_flow(value)}")
+                    continue
+                key_node, value_node = entry
+                head = self.text[key_node.start_mark.index : value_node.start_mark.index]
+                if identical(old[key], value):
+                    pieces.append(self.text[key_node.start_mark.index : value_node.end_mark.index])
+                elif isinstance(value, dict | list) and isinstance(value_node, MappingNode | SequenceNode):
+                    pieces.append(head + self._flow_text(value_node, old[key], value))
+                else:
+                    pieces.append(f"{render_scalar(key, flow=True)}: {render_flow(value)}")
+        elif isinstance(node, SequenceNode) and isinstance(old, list) and isinstance(new, list):
+            used: set[int] = set()
+            for value in new:
+                match = next(
+                    (
+                        i
+                        for i, o in enumerate(old)
+                        if i not in used and i < len(node.value) and identical(o, value)
+                    ),
+                    None,
+                )
+                if match is None:
+                    pieces.append(render_flow(value))
+                    continue
+                used.add(match)
+                item = node.value[match]
+                pieces.append(self.text[item.start_mark.index : item.end_mark.index])
+        else:
+            return render_flow(new)
+        opening, closing = source[0], source[-1]
+        return opening + pad + ", ".join(pieces) + pad + closing if pieces else opening + closing
 
     def _plan_delete(self, path: Path) -> list[Edit]:
         loc = self._locate(path)
@@ -309,17 +505,26 @@ class EditPlanner:
         first = self._ix.line_of(kstart)
         while first > 0:
             above = self._ix.line_text(first - 1)
-            if above.lstrip().startswith("#") and len(above) - len(above.lstrip()) == column:
+            if (
+                above.lstrip().startswith("#")
+                and len(above) - len(above.lstrip()) == column
+                and not _comments_out_another_key(above, path[-1])
+            ):
                 first -= 1
             else:
                 break
         start = self._ix.starts[first]
         end = self._ix.next_line_start(self._content_end(loc.node))
         last = self._ix.line_of(end) if end < len(self.text) else len(self._ix)
-        while last < len(self._ix):
-            below = self._ix.line_text(last)
-            if below.lstrip().startswith("#") and len(below) - len(below.lstrip()) > column:
-                last += 1
+        # the comments indented deeper than the key that follow belong to its value, even after a blank line
+        probe = last
+        while probe < len(self._ix):
+            below = self._ix.line_text(probe)
+            if not below.strip():
+                probe += 1
+            elif below.lstrip().startswith("#") and len(below) - len(below.lstrip()) > column:
+                probe += 1
+                last = probe
             else:
                 break
         end = self._ix.start(last)
@@ -385,7 +590,7 @@ class EditPlanner:
             raise EditRefused(f"cannot find the list layout of {format_path(path)}")
         at = self._ix.line_end(self._content_end(node))
         lines = render_items([item], dash, self.format, quote=quote)
-        return [Edit(at, at, self._nl() + self._lines(lines), depth=dash + 1)]
+        return [Edit(at, at, self._nl() + self._lines(lines), depth=insertion_depth(len(path) + 1, dash))]
 
     def _plan_rename(self, path: Path, new_key: str) -> list[Edit]:
         loc = self._locate(path)

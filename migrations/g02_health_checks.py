@@ -57,15 +57,15 @@ def _move_misplaced(ctx):
         dst = (GS, key)
         current = doc.get(dst)
         line = doc.line(src)
-        doc.delete(src)
         if current is MISSING:
-            doc.set(dst, value)
+            doc.move(src, dst)  # its comments go with it
             ctx.report(
                 f"moved router_settings.{key} to general_settings: under router_settings it aborts startup",
                 dst,
                 line=line,
             )
         else:
+            doc.delete(src)
             ctx.warn(
                 f"deleted router_settings.{key}: {value!r} (it aborts startup there); kept general_settings.{key}: "
                 f"{current!r}",

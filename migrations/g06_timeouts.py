@@ -348,11 +348,12 @@ def _health_check_timeouts(ctx):
             manual=manual,
         )
     if refused:
-        ctx.warn(
+        ctx.report(
             f"no health_check_timeout added to {_listing([r[:2] for r in refused])}: the edit was refused "
             f"({refused[0][2]})",
             ("model_list", refused[0][0]),
             manual=manual,
+            kind="refused",
         )
 
 

@@ -218,8 +218,13 @@ def test_non_utf8_and_binary():
 
 def test_insertions_at_one_offset_nest_correctly_whatever_their_order():
     text = "a:\n  l:\n    - x\n"
-    out = edit(text, ("set", ("b", "k"), 1), ("set", ("a", "m"), 2), ("append", ("a", "l"), "y"),
-               ("set", ("b", "j"), 3))
+    out = edit(
+        text,
+        ("set", ("b", "k"), 1),
+        ("set", ("a", "m"), 2),
+        ("append", ("a", "l"), "y"),
+        ("set", ("b", "j"), 3),
+    )
     assert out == "a:\n  l:\n    - x\n    - y\n  m: 2\nb:\n  k: 1\n  j: 3\n"
 
 
@@ -247,9 +252,7 @@ def test_deleting_the_only_key_while_a_sibling_is_queued():
 
 
 def test_mapping_to_items_keeps_every_comment():
-    text = (
-        "r:\n  cw:\n    # small to large\n    a: b   # 4k to 32k\n    c: [d]  # 8k\n  other: 1\n"
-    )
+    text = "r:\n  cw:\n    # small to large\n    a: b   # 4k to 32k\n    c: [d]  # 8k\n  other: 1\n"
     doc = Document(text)
     assert doc.mapping_to_items(("r", "cw"), [{"a": ["b"]}, {"c": ["d"]}])
     doc.rename(("r", "cw"), "cwf")
@@ -262,12 +265,15 @@ def test_mapping_to_items_keeps_every_comment():
 
 
 def test_set_after_rename_and_two_appends_to_an_empty_list():
-    assert edit("r:\n  old: [a]\n", ("rename", ("r", "old"), "new"), ("set", ("r", "new"), ["b"])) == "r:\n  new: [b]\n"
+    assert (
+        edit("r:\n  old: [a]\n", ("rename", ("r", "old"), "new"), ("set", ("r", "new"), ["b"]))
+        == "r:\n  new: [b]\n"
+    )
     assert edit("l: []\n", ("append", ("l",), "a"), ("append", ("l",), "b")) == "l: [a, b]\n"
     assert edit("l:\nx: 1\n", ("append", ("l",), "a"), ("append", ("l",), "b")) == "l: [a, b]\nx: 1\n"
-    assert edit("x: 1\n", ("set", ("s", "k"), 1), ("append", ("s", "l"), "a"), ("append", ("s", "l"), "b")) == (
-        "x: 1\ns:\n  k: 1\n  l: [a, b]\n"
-    )
+    assert edit(
+        "x: 1\n", ("set", ("s", "k"), 1), ("append", ("s", "l"), "a"), ("append", ("s", "l"), "b")
+    ) == ("x: 1\ns:\n  k: 1\n  l: [a, b]\n")
 
 
 def test_flow_deletions_keep_the_neighbours_text():
@@ -280,7 +286,9 @@ def test_flow_deletions_keep_the_neighbours_text():
 
 def test_deleting_the_first_section_leaves_no_blank_line_at_the_top():
     text = "# timeouts\nlitellm_settings:\n  timeout: 300\n\nrouter_settings:\n  timeout: 30\n"
-    assert edit(text, ("delete", ("litellm_settings", "timeout"), True)) == "router_settings:\n  timeout: 30\n"
+    assert (
+        edit(text, ("delete", ("litellm_settings", "timeout"), True)) == "router_settings:\n  timeout: 30\n"
+    )
 
 
 def test_filling_an_empty_last_value_while_inserting_at_the_same_offset():
@@ -290,10 +298,11 @@ def test_filling_an_empty_last_value_while_inserting_at_the_same_offset():
     assert edit("a:\n  cb:\n", ("set", ("a", "cb"), ["otel"]), ("set", ("b", "t"), 300)) == (
         "a:\n  cb: [otel]\nb:\n  t: 300\n"
     )
-    assert edit("general_settings:\n", ("set", ("litellm_settings", "callbacks"), ["otel"]),
-                ("set", ("general_settings", "alerting"), ["slack"])) == (
-        "general_settings:\n  alerting: [slack]\nlitellm_settings:\n  callbacks: [otel]\n"
-    )
+    assert edit(
+        "general_settings:\n",
+        ("set", ("litellm_settings", "callbacks"), ["otel"]),
+        ("set", ("general_settings", "alerting"), ["slack"]),
+    ) == ("general_settings:\n  alerting: [slack]\nlitellm_settings:\n  callbacks: [otel]\n")
 
 
 def test_deleting_a_blank_line_separated_block_keeps_single_spacing():
@@ -307,3 +316,170 @@ def test_emptying_a_block_keeps_the_comment_on_its_key_line_and_waits_for_later_
     out = edit("r:  # ops: keep\n  x: 1\nm: []\n", ("delete", ("r", "x")), ("set", ("r", "y"), 2))
     assert out == "r:  # ops: keep\n  y: 2\nm: []\n"
     assert edit("l:\n  cb:  # why\n    - a\n", ("set", ("l", "cb"), ["b"])) == "l:\n  cb: [b]  # why\n"
+
+
+def _nested_list_config(depth: int, offset: int) -> tuple[str, tuple]:
+    """A list that is the last value of `depth` nested mappings, all ending at one offset."""
+    lines, path = [], []
+    for level in range(depth):
+        lines.append("  " * level + f"k{level}:")
+        lines.append("  " * (level + 1) + f"first{level}: 1")
+        path.append(f"k{level}")
+    lines.append("  " * depth + "items:")
+    lines.extend(" " * (2 * depth + offset) + f"- v{i}" for i in range(2))
+    lines.append("after: 1")
+    return "\n".join(lines) + "\n", (*path, "items")
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+@pytest.mark.parametrize("offset", [0, 2])
+@pytest.mark.parametrize("append_first", [True, False])
+def test_insertions_at_one_offset_follow_the_structure(depth, offset, append_first):
+    # Item and keys all land where the list and its enclosing mappings end: each must join the
+    # structure it extends (item in the list, key in its mapping), whatever order they are queued in.
+    text, items = _nested_list_config(depth, offset)
+    appends = [("append", items, "new")]
+    adds = [("set", (*items[:level], f"added{level}"), True) for level in range(1, depth + 1)]
+    ops = appends + adds if append_first else adds[::-1] + appends
+    out = edit(text, *ops)
+    data = yaml.safe_load(out)
+    node = data
+    for level, key in enumerate(items[:-1]):
+        node = node[key]
+        assert node[f"added{level + 1}"] is True
+    assert node["items"] == ["v0", "v1", "new"]
+    assert data["after"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "expected"),
+    [
+        (
+            "r: {disable_cooldowns: True, num_retries: 3}\n",
+            ("set", ("r", "num_retries"), 5),
+            "r: {disable_cooldowns: True, num_retries: 5}\n",
+        ),
+        (
+            "r: { a: 'x',  b: 0o10, c: yes }\n",
+            ("delete", ("r", "b")),
+            "r: { a: 'x',  c: yes }\n",
+        ),
+        (
+            "r: {a: ~, b: [On, 'two'], c: 1}\n",
+            ("set", ("r", "d"), "new"),
+            "r: {a: ~, b: [On, 'two'], c: 1, d: new}\n",
+        ),
+        (
+            "r: {a: {x: Yes, y: 1}, b: 2}\n",
+            ("set", ("r", "a", "y"), 2),
+            "r: {a: {x: Yes, y: 2}, b: 2}\n",
+        ),
+        (
+            "r: [Yes, 'b', 0x1F]\n",
+            ("append", ("r",), "c"),
+            "r: [Yes, 'b', 0x1F, c]\n",
+        ),
+    ],
+)
+def test_untouched_entries_of_an_edited_flow_collection_keep_their_text(text, op, expected):
+    assert edit(text, op) == expected
+
+
+@pytest.mark.parametrize("blank", ["", "\n"])
+@pytest.mark.parametrize("indent", [2, 4])
+def test_a_new_key_goes_below_the_last_values_commented_out_continuation(blank, indent):
+    # `#   socket_connect_timeout: 10` continues redis_kwargs; a key added to router_settings must not
+    # land above it (uncommented later, it would nest under the new key).
+    pad, deep = " " * indent, " " * (2 * indent)
+    text = (
+        f"router_settings:\n{pad}redis_kwargs:\n{deep}socket_timeout: 5\n{blank}"
+        f"{deep}#   socket_connect_timeout: 10\n{pad}# a comment of router_settings\n\ngeneral_settings: {{}}\n"
+    )
+    out = edit(text, ("set", ("router_settings", "num_retries"), 3))
+    tail = f"{deep}#   socket_connect_timeout: 10\n{pad}num_retries: 3\n{pad}# a comment of router_settings\n"
+    assert tail in out, out
+    uncommented = yaml.safe_load(out.replace("#   socket_connect_timeout", "socket_connect_timeout"))
+    assert uncommented["router_settings"]["redis_kwargs"] == {
+        "socket_timeout": 5,
+        "socket_connect_timeout": 10,
+    }
+
+
+def test_a_new_section_goes_below_the_last_sections_indented_comments_after_a_blank_line():
+    text = "general_settings:\n  master_key: os.environ/KEY\n\n  # database_url: os.environ/DATABASE_URL\n"
+    out = edit(text, ("set", ("litellm_settings", "json_logs"), True))
+    assert out.startswith(text), out
+
+
+@pytest.mark.parametrize(
+    ("above", "kept"),
+    [
+        ("  # request_timeout: 120\n", True),  # a commented-out setting of another key stays
+        ("  #request_timeout: 120\n  # the stream limit\n", True),
+        ("  # the stream limit, in seconds\n", False),  # a comment on the key goes with it
+        ("  # stream_timeout: 60\n", False),  # an old value of the deleted key itself goes too
+    ],
+)
+def test_deleting_a_key_keeps_a_commented_out_setting_of_another_key_above_it(above, kept):
+    text = f"litellm_settings:\n  drop_params: true\n{above}  stream_timeout: 0\n  json_logs: true\n"
+    out = edit(text, ("delete", ("litellm_settings", "stream_timeout")))
+    first = above.splitlines()[0]
+    assert (first in out) == kept, out
+    assert "stream_timeout: 0" not in out
+
+
+def test_deleting_a_key_takes_its_deeper_comments_after_a_blank_line():
+    text = "a:\n  b:\n    c: 1\n\n    # d: 2\n  e: 1\n"
+    assert edit(text, ("delete", ("a", "b"))) == "a:\n  e: 1\n"
+
+
+MOVE_SOURCE = (
+    "router_settings:\n"
+    "  routing_strategy: simple-shuffle\n"
+    "  # health checks every minute\n"
+    "  # (the ops team asked for it)\n"
+    "  health_check_interval: 60  # seconds\n"
+    "  num_retries: 2\n"
+)
+
+
+@pytest.mark.parametrize("indent", [2, 4])
+def test_a_moved_key_takes_its_comments_to_an_existing_section(indent):
+    pad = " " * indent
+    text = MOVE_SOURCE + f"general_settings:\n{pad}master_key: os.environ/KEY\n"
+    out = edit(
+        text,
+        ("move", ("router_settings", "health_check_interval"), ("general_settings", "health_check_interval")),
+    )
+    assert out == (
+        "router_settings:\n  routing_strategy: simple-shuffle\n  num_retries: 2\n"
+        f"general_settings:\n{pad}master_key: os.environ/KEY\n"
+        f"{pad}# health checks every minute\n{pad}# (the ops team asked for it)\n{pad}health_check_interval: 60  # seconds\n"
+    )
+
+
+def test_a_moved_key_takes_its_comments_to_a_new_section_that_later_keys_join():
+    doc = Document(MOVE_SOURCE)
+    doc.move(("router_settings", "health_check_interval"), ("general_settings", "health_check_interval"))
+    doc.set(("general_settings", "background_health_checks"), True)
+    doc.commit()
+    verify(MOVE_SOURCE, doc.text, doc.changes)
+    assert doc.text.endswith(
+        "general_settings:\n  # health checks every minute\n  # (the ops team asked for it)\n"
+        "  health_check_interval: 60  # seconds\n  background_health_checks: true\n"
+    ), doc.text
+
+
+def test_a_moved_block_value_keeps_its_inner_comments_and_relative_indentation():
+    text = "a:\n  keep: 1\n  moved:\n    # inner\n    x: |\n      line one\n        deeper\n    y: [1, 2]\nb:\n    z: 1\n"
+    out = edit(text, ("move", ("a", "moved"), ("b", "moved")))
+    assert (
+        out
+        == "a:\n  keep: 1\nb:\n    z: 1\n    moved:\n      # inner\n      x: |\n        line one\n          deeper\n      y: [1, 2]\n"
+    )
+
+
+def test_a_move_the_text_cannot_follow_still_moves_the_value():
+    text = "a: {keep: 1, moved: 2}\nb:\n  z: 1\n"
+    out = edit(text, ("move", ("a", "moved"), ("b", "moved")))
+    assert yaml.safe_load(out) == {"a": {"keep": 1}, "b": {"z": 1, "moved": 2}}

@@ -228,18 +228,9 @@ def _get(data, path):
     return data
 
 
-# G6 catches EditRefused itself (migrations/g06_timeouts.py, `if refused: ctx.warn(...)`) and reports the
-# refusal as a warning with a manual step: readable, but a JSON consumer filtering kind == "refused" misses it
-REPORTED_AS_WARNING = (
-    "migration behaviour: migrations/g06_timeouts.py catches the EditRefused for a shared/merged model_info and "
-    "reports it with ctx.warn (kind 'warning'), not as a finding of kind 'refused'"
-)
-_WARNING_CASES = {"model-info-shared-by-two-deployments", "deployments-merged-from-a-base"}
-
-
 def _shared_params():
     for name in SHARED:
-        reason = SHARED_BUGS.get(name) or (REPORTED_AS_WARNING if name in _WARNING_CASES else "")
+        reason = SHARED_BUGS.get(name, "")
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         yield pytest.param(name, id=name, marks=marks)
 

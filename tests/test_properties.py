@@ -17,11 +17,11 @@ Properties of `runner.run(text, registry.select(["p0,p1"]), unsafe=...)`:
 4. a second run changes nothing;
 5. line endings, BOM and the missing final newline stay as they were.
 
-The generator steers clear of four engine bugs it found (each has its own strict xfail test below, so
-the properties stay green and the bugs stay visible): a section emptied and extended in one pass, a
-single callback name removed from a list another fix made, a new section added above the last
-section's trailing comments, and a deleted section's comments left behind after a blank line. The
-inline comment on the key of a mapping a fix empties is not required either (the fifth xfail test).
+The generator generates every shape it can: the engine bugs it found earlier (a section emptied and
+extended in one pass, a single callback name removed from a list another fix made, a new section
+added above the last section's trailing comments, a deleted section's comments left behind after a
+blank line, the inline comment on the key of a mapping a fix empties) are fixed, each pinned by its
+own test below, and the generator no longer steers around them.
 `AUTOFIX_PROPERTY_EXAMPLES=n` sets the examples per property (default 120).
 """
 
@@ -326,16 +326,13 @@ def deployment(draw, counter) -> Map:
 def configs(draw) -> tuple[str, Any, list[Comment], Style]:
     counter = [0]
     callbacks = strs("prometheus", "otel", "langfuse", "webhook", "custom_callbacks.handler")
-    # a single name that G5 removes while G1 appends to it: known engine bug, see
-    # test_removing_an_item_from_a_list_a_queued_edit_made_is_written
-    one_callback = strs("prometheus", "otel", "langfuse")
     sections: dict[str, st.SearchStrategy] = {
         "model_list": a_list(counter, deployment(counter), most=3),
         "litellm_settings": a_map(counter, {
             "timeout": ints(0, 600),
             "stream_timeout": ints(0, 300),
             "request_timeout": ints(1, 600),
-            "callbacks": st.one_of(a_list(counter, callbacks, most=3), one_callback),
+            "callbacks": st.one_of(a_list(counter, callbacks, most=3), callbacks),
             "success_callback": a_list(counter, callbacks, most=2),
             "set_verbose": bools(),
             "json_logs": bools(),
@@ -373,16 +370,7 @@ def configs(draw) -> tuple[str, Any, list[Comment], Style]:
     if "model_list" not in names:  # a config that is only sections a fix deletes ends up as `{}`
         names.insert(draw(st.integers(0, len(names))), "model_list")
     pairs = [(n, draw(sections[n])) for n in names]
-    for name, node in pairs:
-        if name == "router_settings" and {e.key for e in node.entries} <= {"health_check_interval"}:
-            # known engine bug (test_a_section_emptied_and_extended_in_one_pass_stays_valid): a section whose
-            # only key G2 moves out, and G6 extends in the same pass, comes out as invalid YAML
-            node.entries.append(Entry("num_retries", Scalar(2)))
-    for name, node in pairs:
-        if name in ("server_settings", "rate_limit_settings"):  # sections a fix may delete
-            _no_trailing_comments(node)
     top = Map(draw(entries(counter, pairs)))
-    _no_trailing_comment_at_the_end(top)
     blank_sections = draw(st.booleans())
     for e in top.entries[1:]:
         e.blank_before = blank_sections or e.blank_before
@@ -396,30 +384,6 @@ def configs(draw) -> tuple[str, Any, list[Comment], Style]:
     loaded = _loads(text)
     assert strict_equal(loaded, data), f"the emitter is wrong:\n{text}\n{loaded!r}\n{data!r}"
     return text, data, em.comments, style
-
-
-def _no_trailing_comment_at_the_end(top: Map) -> None:
-    """No indented comment after the file's last value: a new section would be added above it (known engine
-    bug, test_a_new_section_goes_below_the_last_sections_own_comments)."""
-    node: Any = top.entries[-1].value if top.entries else None
-    while isinstance(node, Map | Seq):
-        if isinstance(node, Map):
-            node.trailing = []
-            node = node.entries[-1].value if node.entries and not node.flow else None
-        else:
-            node = node.items[-1].value if node.items and not node.flow else None
-
-
-def _no_trailing_comments(node: Any) -> None:
-    """None in a section a fix may delete: its comments after a blank line stay behind (known engine bug,
-    test_deleting_a_section_takes_its_own_trailing_comments)."""
-    if isinstance(node, Map):
-        node.trailing = []
-        for e in node.entries:
-            _no_trailing_comments(e.value)
-    elif isinstance(node, Seq):
-        for i in node.items:
-            _no_trailing_comments(i.value)
 
 
 def _bytes(text: str, style: Style) -> bytes:
@@ -499,25 +463,14 @@ def test_comments_stay_unless_their_key_was_deleted(config, unsafe):
     new_data = _loads(new_text)
     _assert_comments_stay(text, new_text, result.changes)
     new_lines = {line.strip() for line in new_text.splitlines()}
-    old_data = _loads(text)
     for c in comments:
         if not _exists(new_data, c.anchor):
             continue
-        if not c.full_line and _emptied(old_data, new_data, c.anchor):
-            continue  # known engine bug: see test_emptying_a_mapping_keeps_the_comment_on_its_key_line
         if c.full_line:
             assert c.text in new_lines, f"comment {c.text!r} (on {c.anchor}) was lost"
         else:
             assert c.text in new_text, f"inline comment {c.text!r} (on {c.anchor}) was lost"
     _count("comments")
-
-
-def _emptied(old: Any, new: Any, anchor: tuple) -> bool:
-    """A mapping or list that a fix emptied (its last key or item deleted): `key: {}` / `key: []`."""
-    if anchor[0] != "key":
-        return False
-    before, after = _get(old, anchor[1]), _get(new, anchor[1])
-    return isinstance(after, dict | list) and not after and bool(before)
 
 
 @pytest.mark.parametrize("text,op", [
@@ -535,11 +488,6 @@ def test_emptying_a_mapping_keeps_the_comment_on_its_key_line(text, op):
     assert "# ops: keep" in doc.text, doc.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Document._plan_add puts a new top-level section right after the last value, above the "
-    "indented comments that end the last section, which then sit inside the new section",
-)
 def test_a_new_section_goes_below_the_last_sections_own_comments():
     """Found by the untouched-sections property. A commented-out setting at the end of the last section
     moves into the section autofix adds (uncommenting it later would put it in the wrong section)."""
@@ -566,11 +514,6 @@ def test_removing_an_item_from_a_list_a_queued_edit_made_is_written():
     assert _loads(result.new_bytes.decode())["litellm_settings"]["callbacks"] == ["prometheus"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Document._plan_delete takes the more indented comments below a deleted key only while "
-    "they follow it directly; after a blank line they stay, and now belong to the section above",
-)
 def test_deleting_a_section_takes_its_own_trailing_comments():
     """Found by the untouched-sections property. G1 deletes server_settings; its commented-out `host` ends
     up inside router_settings (uncommented later, it would be router_settings.host)."""
