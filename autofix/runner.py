@@ -79,7 +79,7 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
             # a file autofix may not write: none of the fix is made, so no value is removed in one file
             # without being written in the other; the user gets the exact changes to make by hand
             doc.restore(checkpoint)
-            rest = [member.name for member, _ in changed if doc.writable(member)]
+            rest = [(member, changes) for member, changes in changed if doc.writable(member)]
             # its notes say what it did, which it did not; warnings and hidden unsafe fixes still hold
             ctx.findings = [f for f in ctx.findings if f.kind != "info"]
             ctx.findings.append(_held_back(m, held, rest, doc.root.name))
@@ -89,34 +89,33 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
 MAX_MANUAL_STEPS = 6
 
 
-def _held_back(m: Migration, held: list, rest: list[str], root: str) -> Finding:
-    """The finding for a fix that would change an included file outside the config's folder."""
+def _held_back(m: Migration, held: list, rest: list, root: str) -> Finding:
+    """The finding for a fix that would change an included file outside the config's folder: every change
+    it would make, file by file (the files autofix may write too: their part was held back with it)."""
+    import json
+
     from autofix.formats import _jsonable, mask_value
 
-    def value(path, v) -> str:
-        import json
-
-        return json.dumps(_jsonable(mask_value(path[-1] if path else None, v)), ensure_ascii=False)
+    def step(c: Change) -> str:
+        if c.kind == "delete":
+            return f"delete {format_path(c.path)}"
+        value = json.dumps(_jsonable(mask_value(c.path[-1] if c.path else None, c.new)), ensure_ascii=False)
+        return f"{c.kind} {format_path(c.path)}: {value}"
 
     names = ", ".join(member.name for member, _ in held)
     message = (f"not fixed: it would change {names}, included by {root} from outside its folder, which autofix "
                "reads but does not write without --edit-outside-includes; none of this fix was made")
-    steps = []
+    parts = []
     more = False
-    for member, changes in held:
-        shown = []
-        for c in changes[:MAX_MANUAL_STEPS]:
-            where = format_path(c.path)
-            shown.append(f"delete {where}" if c.kind == "delete" else f"{c.kind} {where}: {value(c.path, c.new)}")
+    for member, changes in [*held, *rest]:
+        shown = [step(c) for c in changes[:MAX_MANUAL_STEPS]]
         if len(changes) > MAX_MANUAL_STEPS:
             shown.append(f"and {len(changes) - MAX_MANUAL_STEPS} more like these")
             more = True
-        steps.append(f"edit {member.name}: {'; '.join(shown)}")
-    manual = "; ".join(steps)
-    if rest:
-        manual += f"; then run autofix again to make the rest of {m.id} in {', '.join(rest)}"
-    if more:
-        manual += " (autofix --dry-run --edit-outside-includes shows every change as a diff)"
+        parts.append(f"{member.name}: {'; '.join(shown)}")
+    manual = "edit " + "; and ".join(parts)
+    manual += (" (autofix --dry-run --edit-outside-includes shows every change as a diff)" if more else
+               " (or let autofix make them with --edit-outside-includes)")
     member, changes = held[0]
     line = (member.first or member.doc).line(changes[0].path)
     return Finding(m.id, message, None, line, manual, "refused", member.name)
