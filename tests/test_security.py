@@ -35,12 +35,20 @@ MODELS = (
 NOBODY = 65534
 
 
-def _autofix(*args: str, cwd: Path, tmp: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+def _autofix(
+    *args: str, cwd: Path, tmp: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1"}
     if tmp is not None:
         env["TMPDIR"] = str(tmp)
-    return subprocess.run([sys.executable, "-m", "autofix", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "autofix", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def _snapshot(folder: Path) -> dict[str, bytes | str]:
@@ -113,7 +121,9 @@ def test_something_in_the_lock_files_place_is_one_line_and_nothing_is_written(tm
     assert r.returncode == 2, r.stdout + r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
-    assert str(lock) in lines[0] and "in the way of autofix's lock file" in lines[0] and "remove it" in lines[0]
+    assert (
+        str(lock) in lines[0] and "in the way of autofix's lock file" in lines[0] and "remove it" in lines[0]
+    )
     assert config.read_bytes() == CONFIG
     assert victim.read_bytes() == b"precious\n"
     assert not (tmp_path / "would-be-created").exists()
@@ -153,7 +163,9 @@ def shared_folder():
     shutil.rmtree(folder)
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user (uid 65534) in a child process")
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="needs root to act as another user (uid 65534) in a child process"
+)
 def test_another_user_who_can_read_the_config_cannot_stop_an_apply(shared_folder):
     """User `nobody` can read the config and its folder, so can flock both: neither is the lock. It cannot
     create the lock file, nor open one left behind (mode 600), so it cannot hold the lock at all."""
@@ -188,8 +200,16 @@ except PermissionError:
 print("ready", flush=True)
 sys.stdin.read()
 """
-    child = subprocess.Popen([python, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                             user=NOBODY, group=NOBODY, extra_groups=[], cwd="/")
+    child = subprocess.Popen(
+        [python, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        user=NOBODY,
+        group=NOBODY,
+        extra_groups=[],
+        cwd="/",
+    )
     try:
         said = [child.stdout.readline().strip() for _ in range(3)]
         assert said == ["cannot open the lock file", "cannot create a lock file", "ready"], said
@@ -203,7 +223,9 @@ sys.stdin.read()
     assert not leftover.exists()
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user (uid 65534) in a child process")
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="needs root to act as another user (uid 65534) in a child process"
+)
 def test_a_user_who_cannot_write_the_folder_takes_no_lock(shared_folder):
     """Such a user cannot write the config either (the atomic replace needs the folder), so there is nothing
     to take turns on: no lock file, no error (a clean config is checked as usual; one with fixes fails on
@@ -215,11 +237,21 @@ def test_a_user_who_cannot_write_the_folder_takes_no_lock(shared_folder):
     config = shared_folder / "config.yaml"
     config.write_bytes(CONFIG)
     config.chmod(0o644)
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path\n"
-            "try:\n    from autofix.writer import lock\nexcept ImportError:\n    print('cannot import'); sys.exit()\n"
-            "with lock(Path(sys.argv[2])) as held:\n    print(held)\n")
-    r = subprocess.run([python, "-c", code, str(repo), str(config)], capture_output=True, text=True, timeout=60,
-                       user=NOBODY, group=NOBODY, extra_groups=[], cwd="/")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path\n"
+        "try:\n    from autofix.writer import lock\nexcept ImportError:\n    print('cannot import'); sys.exit()\n"
+        "with lock(Path(sys.argv[2])) as held:\n    print(held)\n"
+    )
+    r = subprocess.run(
+        [python, "-c", code, str(repo), str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        user=NOBODY,
+        group=NOBODY,
+        extra_groups=[],
+        cwd="/",
+    )
     if r.stdout.strip() == "cannot import" or "Permission denied" in r.stderr:
         pytest.skip(f"user {NOBODY} cannot read this checkout at {repo}")
     assert r.returncode == 0 and r.stdout.strip() == "None", r.stdout + r.stderr
@@ -268,8 +300,10 @@ def test_an_include_outside_the_folder_is_read_but_never_written(tmp_path, how):
     assert len(refused) == 1, r.stdout
     assert "models.yaml" in refused[0].split(":")[0] and "--edit-outside-includes" in refused[0]
     manual = r.stdout.split(refused[0], 1)[1].splitlines()[1]
-    assert manual.strip().startswith("fix by hand: edit ") and "models.yaml: add model_list[0].model_info." \
-        "health_check_timeout: 10" in manual
+    assert (
+        manual.strip().startswith("fix by hand: edit ")
+        and "models.yaml: add model_list[0].model_info.health_check_timeout: 10" in manual
+    )
     assert "G6 note: added" not in r.stdout  # the fix was not made: no note says it was
     assert "1 file changed: config.yaml" in r.stdout
     # LiteLLM reads the include: a second run finds the same, and the merged deployments are still seen
@@ -350,7 +384,10 @@ def test_every_output_names_every_file_it_changes(tmp_path):
     assert f"2 files to change: {both}" in r.stdout
     r = _autofix("--check", "--format", "json", "config.yaml", cwd=proj)
     doc = json.loads(r.stdout)
-    assert doc["summary"]["files_pending"] == 2 and doc["summary"]["files_to_change"] == ["config.yaml", "models.yaml"]
+    assert doc["summary"]["files_pending"] == 2 and doc["summary"]["files_to_change"] == [
+        "config.yaml",
+        "models.yaml",
+    ]
     assert doc["files"][0]["files_to_change"] == ["config.yaml", "models.yaml"]
     g6 = next(f for f in doc["files"][0]["fixes"] if f["id"] == "G6")
     assert g6["files"] == ["models.yaml"]
@@ -359,13 +396,18 @@ def test_every_output_names_every_file_it_changes(tmp_path):
     g6 = next(x for x in results if x["ruleId"] == "G6" and x["message"]["text"].startswith("autofix would"))
     assert [loc["physicalLocation"]["artifactLocation"]["uri"] for loc in g6["locations"]] == ["models.yaml"]
     r = _autofix("--check", "--format", "github", "config.yaml", cwd=proj)
-    assert any(line.startswith("::warning file=models.yaml,line=") and "title=autofix G6::" in line
-               for line in r.stdout.splitlines())
+    assert any(
+        line.startswith("::warning file=models.yaml,line=") and "title=autofix G6::" in line
+        for line in r.stdout.splitlines()
+    )
     assert "::warning file=config.yaml," in r.stdout
 
     r = _autofix("apply", "--format", "json", "config.yaml", cwd=proj)
     doc = json.loads(r.stdout)
-    assert doc["summary"]["files_changed"] == 2 and doc["summary"]["changed_files"] == ["config.yaml", "models.yaml"]
+    assert doc["summary"]["files_changed"] == 2 and doc["summary"]["changed_files"] == [
+        "config.yaml",
+        "models.yaml",
+    ]
     entry = doc["files"][0]
     assert entry["changed_files"] == ["config.yaml", "models.yaml"]
     assert [Path(b["file"]).name for b in entry["backups"]] == ["config.yaml", "models.yaml"]
