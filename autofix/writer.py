@@ -155,12 +155,12 @@ def _take_lock(name: Path, deadline: float, timeout: float, poll: float) -> int 
             mode = 0o640 if os.stat(folder).st_mode & stat.S_IWGRP else 0o600
             fd = os.open(name, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, mode)
         except OSError as exc:
-            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and not os.access(
-                folder, os.W_OK | os.X_OK
-            ):
-                return (
-                    None  # cannot write beside the config, so cannot write the config: nothing to serialise
-                )
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                return None  # no such folder: reading the config says so, in its own words
+            writable = os.access(folder, os.W_OK | os.X_OK)
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and not writable:
+                # cannot write beside the config, so cannot write the config: nothing to serialise
+                return None
             if exc.errno == errno.EACCES and name.is_file() and not name.is_symlink():
                 # another user's lock file, in a folder both may write: wait for their run to delete it
                 if time.monotonic() >= deadline:
