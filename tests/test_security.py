@@ -353,6 +353,20 @@ def test_a_fix_half_outside_is_not_made_at_all(tmp_path):
     )
 
 
+def test_a_folder_run_does_not_fix_an_outside_include_on_its_own(tmp_path):
+    """Found in the same folder run, the outside file is still skipped (fixed on its own, its new top-level
+    sections would replace the including config's), and the reason says it is not fixed through it."""
+    proj, config, models = _layout(tmp_path, "../")
+    r = _autofix("apply", ".", cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (
+        "skipped outside/models.yaml: included by proj/config.yaml from outside its folder (fixed through it "
+        "only with --edit-outside-includes)" in r.stdout
+    )
+    assert models.read_bytes() == MODELS and not (models.parent / ".autofix-backups").exists()
+    assert "1 file changed: proj/config.yaml" in r.stdout
+
+
 def test_a_symlink_to_a_file_inside_the_folder_is_edited(tmp_path):
     proj = tmp_path / "proj"
     (proj / "shared").mkdir(parents=True)
