@@ -118,7 +118,7 @@ def _held_back(m: Migration, held: list, rest: list, root: str) -> Finding:
                " (or let autofix make them with --edit-outside-includes)")
     member, changes = held[0]
     line = (member.first or member.doc).line(changes[0].path)
-    return Finding(m.id, message, None, line, manual, "refused", member.name)
+    return Finding(m.id, message, line=line, manual=manual, kind="refused", file=member.name)
 
 
 def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bool = False,
