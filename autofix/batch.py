@@ -26,9 +26,25 @@ class Outcome:
     def name(self) -> str:
         return "<stdin>" if self.path == STDIN else str(self.path)
 
+    def changed_names(self) -> list[str]:
+        """The files the fixes change (or changed, once written): the config, then its included files."""
+        r = self.result
+        if r is None:
+            return []
+        names = [self.name] if r.new_bytes != r.old_bytes else []
+        return names + [str(i.path) for i in r.included if i.changed]
+
+    def written_files(self) -> list:
+        """Every file saved (writer.Written), the config first; also those saved before an error stopped it."""
+        files = list(self.written_included)
+        if self.written is not None and self.written not in files:
+            files.insert(0, self.written)
+        return files
+
 
 def fix_file(
-    path: Path, plan: list[Migration], *, unsafe: bool = False, write: bool = False, optional: list[Migration] = ()
+    path: Path, plan: list[Migration], *, unsafe: bool = False, write: bool = False, optional: list[Migration] = (),
+    edit_outside: bool = False,
 ) -> Outcome:
     from autofix import writer
 
@@ -40,7 +56,7 @@ def fix_file(
         with guard:
             data = read_config(path)
             result = run(data, plan, name=str(path), unsafe=unsafe, optional=list(optional) if not write else [],
-                         path=path, read=read_config)
+                         path=path, read=read_config, edit_outside=edit_outside)
             outcome.result = result
             outcome.optional = result.optional
             if write and result.changed:

@@ -71,18 +71,19 @@ def _err(message: str) -> None:
     )
 
 
-def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...]]):
+def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool]):
     """Runs in a worker process for --jobs: migrations are passed by id, not pickled."""
     from autofix import registry
     from autofix.batch import fix_file
 
-    path, ids, unsafe, write, optional_ids = args
+    path, ids, unsafe, write, optional_ids, edit_outside = args
     by_id = {m.id: m for m in registry.all_migrations()}
     return fix_file(path, [by_id[i] for i in ids], unsafe=unsafe, write=write,
-                    optional=[by_id[i] for i in optional_ids])
+                    optional=[by_id[i] for i in optional_ids], edit_outside=edit_outside)
 
 
-def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, jobs: int, progress: bool):
+def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, jobs: int, progress: bool,
+              edit_outside: bool = False):
     """Yield each file's Outcome, in the order given; in worker processes with --jobs N > 1."""
     from autofix.batch import fix_file
     from autofix.discover import STDIN
@@ -106,14 +107,14 @@ def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, j
             ctx = multiprocessing.get_context("fork")
             chunk = max(1, len(files) // (jobs * 16))
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                args = [(f, ids, unsafe, write, opt) for f in files]
+                args = [(f, ids, unsafe, write, opt, edit_outside) for f in files]
                 for outcome in pool.map(_worker, args, chunksize=chunk):
                     if bar:
                         bar.advance(task)
                     yield outcome
         else:
             for f in files:
-                outcome = fix_file(f, plan, unsafe=unsafe, write=write, optional=optional)
+                outcome = fix_file(f, plan, unsafe=unsafe, write=write, optional=optional, edit_outside=edit_outside)
                 if bar:
                     bar.advance(task)
                 yield outcome
@@ -135,6 +136,7 @@ def process(
     fmt: str = "text",
     jobs: int = 1,
     litellm_only: bool = False,
+    edit_outside: bool = False,
 ) -> int:
     from autofix import registry
     from autofix.discover import STDIN, default_config, expand
@@ -190,17 +192,24 @@ def process(
             print(f"skipped {path}: {why}", file=msg_out)
 
     pending = fixed_files = n_fixes = n_findings = hidden = 0
+    touched: list[str] = []  # every file changed (apply) or to change (preview), included files too
     optional_ids: set[str] = set()
     outcomes = []
     progress = text and len(files) >= 8 and sys.stderr.isatty()
     for outcome in _outcomes(files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs,
-                             progress=progress):
+                             progress=progress, edit_outside=edit_outside):
         outcomes.append(outcome)
         name = outcome.name
         result = outcome.result
         if outcome.error:
             _err(outcome.error)
             errors += 1
+            if outcome.written is None:
+                for written in outcome.written_files():  # included files saved before the error stopped it
+                    fixed_files += 1
+                    touched.append(str(written.path))
+                    if text:
+                        print(f"changed {written.path} before the error\n  backup: {written.backup}", file=out)
         if result is None or (outcome.error and write and outcome.written is None):
             continue
         optional_ids.update(outcome.optional)
@@ -211,19 +220,26 @@ def process(
                 sys.stdout.buffer.write(result.new_bytes)
                 sys.stdout.flush()
             elif outcome.written is not None:
-                fixed_files += 1
+                names = outcome.changed_names()
+                fixed_files += len(names)
+                touched += names
                 if text:
                     print(style(f"fixed {name}", "1") + f": {', '.join(result.applied)}", file=out)
-                    for written in [outcome.written, *outcome.written_included]:
-                        if written is outcome.written and written in outcome.written_included:
-                            continue
+                    if names != [name]:
+                        included = ", ".join(n for n in names if n != name)
+                        print(f"  also changed: {included} (included)" if name in names else
+                              f"  changed: {included} (included; {name} itself is unchanged)", file=out)
+                    for written in outcome.written_files():
                         print(f"  backup: {written.backup}", file=out)
                         print(f"  undo:   autofix restore {written.path}   (or: patch -R {written.path} < "
                               f"{written.patch})", file=out)
             else:
-                pending += 1
+                names = outcome.changed_names()
+                pending += len(names)
+                touched += names
                 if text and check:
-                    print(f"would fix {name}: {', '.join(result.applied)}", file=out)
+                    also = f" (changes {', '.join(names)})" if names != [name] else ""
+                    print(f"would fix {name}: {', '.join(result.applied)}{also}", file=out)
                 elif text:
                     label = "stdin" if outcome.path == STDIN else outcome.path.name
                     shown = [(label, result.old_bytes, result.new_bytes)]
@@ -252,6 +268,7 @@ def process(
         "unsafe_fixes_hidden": hidden,
         "optional_fixes_available": [m.id for m in registry.all_migrations() if m.id in optional_ids],
         "findings": n_findings, "errors": errors, "skipped": len(targets.skipped),
+        "changed_files" if write else "files_to_change": touched,
     }
     if fmt == "json":
         from autofix.formats import render_json
@@ -272,10 +289,11 @@ def process(
         parts = [f"{n_fixes} fix{'es' if n_fixes != 1 else ''} {verb}"]
         if len(files) > 1:
             parts.append(f"{len(files)} files")
+        named = f": {', '.join(touched)}" if touched and len(touched) <= 10 else ""  # more: each is named above
         if write and not to_stdout:
-            parts.append(f"{fixed_files} file{'s' if fixed_files != 1 else ''} changed")
+            parts.append(f"{fixed_files} file{'s' if fixed_files != 1 else ''} changed{named}")
         elif pending:
-            parts.append(f"{pending} file{'s' if pending != 1 else ''} to change")
+            parts.append(f"{pending} file{'s' if pending != 1 else ''} to change{named}")
         if hidden:
             parts.append(f"{hidden} more fix{'es' if hidden != 1 else ''} with --unsafe-fixes")
         if optional_ids:
@@ -326,6 +344,9 @@ def _build_app():
     jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
     litellm_only_opt = typer.Option(False, "--litellm-only",
                                     help="Skip named files that do not look like LiteLLM configs (for pre-commit).")
+    outside_opt = typer.Option(False, "--edit-outside-includes",
+                               help="Also edit included files outside the config's folder (by default they are "
+                               "read, and their fixes reported for you to make by hand).")
 
     def version_cb(value: bool) -> None:
         if value:
@@ -355,10 +376,12 @@ def _build_app():
             fmt: str = format_opt,
             jobs: int = jobs_opt,
             litellm_only: bool = litellm_only_opt,
+            edit_outside_includes: bool = outside_opt,
         ) -> None:
             raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
                                      write=writes and not (dry_run or check), show_secrets=show_secrets,
-                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only))
+                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only,
+                                     edit_outside=edit_outside_includes))
 
         app.command(name, help=help_text)(command)
 

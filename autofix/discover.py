@@ -85,7 +85,7 @@ def _drop_included(targets: Targets, found: list[Path]) -> None:
         return
     import yaml
 
-    from autofix.includes import resolve_entry
+    from autofix.includes import is_inside, resolve_entry
     from autofix.loader import safe_load
 
     included: dict[Path, Path] = {}
@@ -105,7 +105,11 @@ def _drop_included(targets: Targets, found: list[Path]) -> None:
         by = included.get(path.resolve())
         if by is not None and by != path:
             targets.files.remove(path)
-            targets.skipped.append((path, f"included by {by} (fixed through it)"))
+            if is_inside(path, Path(os.path.realpath(by.parent))):
+                targets.skipped.append((path, f"included by {by} (fixed through it)"))
+            else:  # not fixed on its own either: its top-level sections would replace the including config's
+                targets.skipped.append((path, f"included by {by} from outside its folder (fixed through it only "
+                                              "with --edit-outside-includes)"))
 
 
 def expand(args: list[str]) -> Targets:

@@ -64,7 +64,7 @@ def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show
     for c in r.changes:
         m = migrations.get(c.migration)
         fix = fixes.setdefault(c.migration, {"id": c.migration, "slug": m.slug if m else "", "title": m.title if m else "",
-                                             "changes": []})
+                                             "files": r.files_of(c.migration), "changes": []})
         key = c.path[-1] if c.path else None
         fix["changes"].append({
             "path": format_path(c.path),
@@ -78,6 +78,7 @@ def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show
             "id": f.migration,
             "kind": f.kind,
             "message": f.message if show_secrets else mask_line(f.message),
+            "file": f.file or o.name,
             "line": f.line,
             "path": f.where or None,
             "manual": (f.manual if show_secrets else mask_line(f.manual)) if f.manual else None,
@@ -87,9 +88,15 @@ def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show
     entry["unsafe_fixes_hidden"] = sum(len(v) for v in r.hidden_unsafe.values())
     if o.optional:
         entry["optional_fixes_available"] = list(o.optional)
+    partly = o.error is not None and o.written is None  # stopped by an error after saving some included files
+    files = [str(w.path) for w in o.written_files()] if partly else o.changed_names()
+    entry["changed_files" if write else "files_to_change"] = files
     if o.written is not None:
         entry["backup"] = str(o.written.backup)
         entry["patch"] = str(o.written.patch)
+    if o.written_files():
+        entry["backups"] = [{"file": str(w.path), "backup": str(w.backup), "patch": str(w.patch)}
+                            for w in o.written_files()]
     return entry
 
 
@@ -151,14 +158,16 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
         done = "applied" if write and o.written is not None else "would apply"
         for mid in r.applied:
             paths = [format_path(c.path) for c in r.changes if c.migration == mid]
-            first_line = next((f.line for f in r.findings if f.migration == mid and f.line), None)
+            files = r.files_of(mid) or [o.name]
+            lines = {name: next((f.line for f in r.findings if f.migration == mid and f.line
+                                 and (f.file or o.name) == name), None) for name in files}
             results.append({
                 "ruleId": mid,
                 **({"ruleIndex": index[mid]} if mid in index else {}),
                 "level": "note" if write else "warning",
                 "kind": "pass" if write else "fail",
-                "message": {"text": f"autofix {done} {mid}: {', '.join(paths[:8])}"},
-                "locations": [location(o.name, first_line)],
+                "message": {"text": f"autofix {done} {mid} in {', '.join(files)}: {', '.join(paths[:8])}"},
+                "locations": [location(name, line) for name, line in lines.items()],
             })
         for f in r.findings:
             results.append({
@@ -167,7 +176,7 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
                 "level": "warning" if f.kind in ("warning", "refused") else "note",
                 "message": {"text": (f.message if show_secrets else mask_line(f.message))
                             + (f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}" if f.manual else "")},
-                "locations": [location(o.name, f.line)],
+                "locations": [location(f.file or o.name, f.line)],
             })
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "autofix", "version": __version__, "informationUri":
@@ -198,14 +207,19 @@ def render_github(outcomes: list[Outcome], *, write: bool, show_secrets: bool) -
             continue
         if r.changed and not (write and o.written is not None):
             for mid in r.applied:
-                line = next((f.line for f in r.findings if f.migration == mid and f.line), 1)
-                lines.append(f"::warning file={name},line={line},title=autofix {mid}::"
-                             f"{_gh_escape(f'{mid} would change this file: run autofix apply --only {mid}')}")
+                for changed in r.files_of(mid) or [o.name]:
+                    line = next((f.line for f in r.findings if f.migration == mid and f.line
+                                 and (f.file or o.name) == changed), 1)
+                    via = f" (included by {o.name})" if changed != o.name else ""
+                    lines.append(f"::warning file={_gh_escape(changed, prop=True)},line={line},title=autofix {mid}::"
+                                 + _gh_escape(f"{mid} would change this file{via}: run autofix apply --only {mid} "
+                                              f"{o.name}"))
         for f in r.findings:
             level = "warning" if f.kind in ("warning", "refused") else "notice"
             msg = f.message if show_secrets else mask_line(f.message)
             if f.manual:
                 msg += f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}"
             where = f",line={f.line}" if f.line else ""
-            lines.append(f"::{level} file={name}{where},title=autofix {f.migration}::{_gh_escape(msg)}")
+            file = _gh_escape(f.file, prop=True) if f.file else name
+            lines.append(f"::{level} file={file}{where},title=autofix {f.migration}::{_gh_escape(msg)}")
     return "\n".join(lines) + ("\n" if lines else "")

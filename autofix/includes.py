@@ -10,6 +10,13 @@ A `ConfigSet` gives migrations that merged view through the same interface as a 
 sends every edit to the file that holds the key: `model_list[7]` to the file whose part of the list
 holds the 8th deployment, `router_settings.x` to the last file that sets `router_settings`, a new
 section to the root config. Each file keeps its own changes and is verified and written on its own.
+
+An included file outside the root config's folder (an absolute path, `../`, or a symlink pointing out,
+judged after resolving symlinks) is read like any other, because LiteLLM reads it, but by default it is
+not written: the content of a config must not decide which files elsewhere on the machine autofix
+rewrites. A fix that would change such a file is not made at all (its edits in the other files too, so
+a value is never deleted in one file without being written in the other); the runner reports it with
+the exact changes to make there by hand (`ConfigSet.held_back`). `--edit-outside-includes` opts in.
 """
 
 from __future__ import annotations
@@ -34,10 +41,17 @@ class Member:
     original_text: str = ""
     original_data: Any = None
     first: Document | None = None  # the first parse, for the lines of deleted keys
+    outside: bool = False  # outside the root config's folder, after resolving symlinks
 
     @property
     def name(self) -> str:
         return str(self.path)
+
+
+def is_inside(path: FsPath, folder: FsPath) -> bool:
+    """Whether `path` is in `folder` or below it, both resolved through symlinks (`folder` already is)."""
+    real = os.path.realpath(path)
+    return os.path.commonpath([real, str(folder)]) == str(folder)
 
 
 def include_entries(data: Any, where: str) -> list[str]:
@@ -61,6 +75,7 @@ def resolve_entry(entry: str, declared_in: FsPath, root: FsPath) -> FsPath:
 def load_members(root_path: FsPath, root_doc: Document, root_bytes: bytes, read) -> list[Member]:
     """The root and every included file, in LiteLLM's merge order. `read(path) -> bytes`."""
     root_abs = FsPath(os.path.abspath(root_path))
+    home = FsPath(os.path.realpath(root_abs.parent))
     members = [Member(root_path, root_doc, root_bytes)]
     loaded = {root_abs}
     pending = [(entry, root_abs) for entry in include_entries(root_doc.data, str(root_path))]
@@ -78,7 +93,7 @@ def load_members(root_path: FsPath, root_doc: Document, root_bytes: bytes, read)
                 f"included by {declared_in.name}: {exc.reason}", path=str(shown), line=exc.line
             ) from None
         doc = Document.from_bytes(data, str(shown))
-        members.append(Member(shown, doc, data))
+        members.append(Member(shown, doc, data, outside=not is_inside(location, home)))
         pending += [(e, location) for e in include_entries(doc.data, str(shown))]
     return members
 
@@ -90,6 +105,7 @@ class ConfigSet:
     members: list[Member]
     changes: list[Change] = field(default_factory=list)
     _migration: str = ""
+    edit_outside: bool = False  # write included files outside the root config's folder too
 
     def __post_init__(self) -> None:
         import copy
@@ -268,6 +284,15 @@ class ConfigSet:
         for m, cp in zip(self.members, docs, strict=True):
             m.doc.restore(cp)
         del self.changes[n:]
+
+    def writable(self, m: Member) -> bool:
+        return not m.outside or self.edit_outside
+
+    def changed_since(self, checkpoint: tuple) -> list[tuple[Member, list[Change]]]:
+        """The files changed since `checkpoint`, with their changes (paths as in each file)."""
+        docs, _ = checkpoint
+        return [(m, m.doc.changes[cp[3]:]) for m, cp in zip(self.members, docs, strict=True)
+                if len(m.doc.changes) > cp[3]]
 
     @property
     def _pending(self) -> bool:

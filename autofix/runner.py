@@ -6,11 +6,12 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
-from autofix.changes import Change
+from autofix.changes import Change, format_path
 from autofix.document import Document
 from autofix.errors import EditRefused, VerificationError
 from autofix.includes import INCLUDE_KEY, ConfigSet, load_members
 from autofix.migration import Context, Finding, Migration
+from autofix.values import listed
 from autofix.verify import verify
 
 MAX_PASSES = 3
@@ -22,6 +23,7 @@ class IncludedFile:
     old_bytes: bytes
     new_bytes: bytes
     changes: list[Change] = field(default_factory=list)
+    outside: bool = False  # outside the root config's folder (written only with --edit-outside-includes)
 
     @property
     def changed(self) -> bool:
@@ -39,6 +41,13 @@ class Result:
     passes: int = 0
     included: list[IncludedFile] = field(default_factory=list)  # files pulled in by `include:`
     optional: list[str] = field(default_factory=list)  # optional migrations that would change the result
+    own_changes: list[Change] | None = None  # the config's own changes, when it has included files
+
+    def files_of(self, migration: str) -> list[str]:
+        """The files a migration changed: the config and/or its included files."""
+        own = self.changes if self.own_changes is None else self.own_changes
+        names = [self.name] if any(c.migration == migration for c in own) else []
+        return names + [str(i.path) for i in self.included if any(c.migration == migration for c in i.changes)]
 
     @property
     def changed(self) -> bool:
@@ -64,23 +73,68 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
         # undo this migration's partial edits; the rest of the plan goes on
         doc.restore(checkpoint)
         ctx.findings.append(Finding(m.id, f"not fixed: {exc.reason}", None, exc.line, None, "refused"))
+        return ctx
+    if isinstance(doc, ConfigSet):
+        changed = doc.changed_since(checkpoint)
+        held = [(member, changes) for member, changes in changed if not doc.writable(member)]
+        if held:
+            # a file autofix may not write: none of the fix is made, so no value is removed in one file
+            # without being written in the other; the user gets the exact changes to make by hand
+            doc.restore(checkpoint)
+            rest = [(member, changes) for member, changes in changed if doc.writable(member)]
+            # its notes say what it did, which it did not; warnings and hidden unsafe fixes still hold
+            ctx.findings = [f for f in ctx.findings if f.kind != "info"]
+            ctx.findings.append(_held_back(m, held, rest, doc.root.name))
     return ctx
 
 
+MAX_MANUAL_STEPS = 6
+
+
+def _held_back(m: Migration, held: list, rest: list, root: str) -> Finding:
+    """The finding for a fix that would change an included file outside the config's folder: every change
+    it would make, file by file (the files autofix may write too: their part was held back with it)."""
+    import json
+
+    from autofix.formats import _jsonable, mask_value
+
+    def step(c: Change) -> str:
+        if c.kind == "delete":
+            return f"delete {format_path(c.path)}"
+        value = json.dumps(_jsonable(mask_value(c.path[-1] if c.path else None, c.new)), ensure_ascii=False)
+        return f"{c.kind} {format_path(c.path)}: {value}"
+
+    names = ", ".join(member.name for member, _ in held)
+    message = (f"not fixed: it would change {names}, included by {root} from outside its folder, which autofix "
+               "reads but does not write without --edit-outside-includes; none of this fix was made")
+    parts = []
+    more = False
+    for member, changes in [*held, *rest]:
+        more = more or len(changes) > MAX_MANUAL_STEPS
+        parts.append(f"{member.name}: {listed([step(c) for c in changes], MAX_MANUAL_STEPS, sep='; ')}")
+    manual = "edit " + "; and ".join(parts)
+    manual += (" (autofix --dry-run --edit-outside-includes shows every change as a diff)" if more else
+               " (or let autofix make them with --edit-outside-includes)")
+    member, changes = held[0]
+    line = (member.first or member.doc).line(changes[0].path)
+    return Finding(m.id, message, line=line, manual=manual, kind="refused", file=member.name)
+
+
 def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bool = False,
-        optional: list[Migration] = (), path: FsPath | None = None, read=None) -> Result:
+        optional: list[Migration] = (), path: FsPath | None = None, read=None,
+        edit_outside: bool = False) -> Result:
     """Run `plan` on the config bytes. Raises InputError (bad input) or VerificationError (bad output).
 
     `optional` migrations are tried on the result afterwards, only to say which would change it
     (`Result.optional`); their edits are rolled back. With `path` (and `read(path) -> bytes`), the
     files named by LiteLLM's `include:` are followed and edited where each key lives
-    (`Result.included`).
+    (`Result.included`); those outside the config's folder only with `edit_outside`.
     """
     doc = Document.from_bytes(data, name)
     if path is not None and read is not None and isinstance(doc.data, dict) and INCLUDE_KEY in doc.data:
         members = load_members(path, doc, data, read)
         if len(members) > 1:
-            return _run_set(ConfigSet(members), plan, unsafe=unsafe, optional=optional)
+            return _run_set(ConfigSet(members, edit_outside=edit_outside), plan, unsafe=unsafe, optional=optional)
     original_text = doc.text
     original_data = copy.deepcopy(doc.data)
     first_parse = copy.copy(doc)  # the first parse's tree, for the lines of findings about deleted keys
@@ -145,7 +199,11 @@ def _run_set(cs: ConfigSet, plan: list[Migration], *, unsafe: bool, optional) ->
         except VerificationError as exc:
             raise VerificationError(f"in {m.name}: {exc}") from None
     result.new_bytes = root.doc.render()
-    result.included = [IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes)) for m in cs.members[1:]]
+    result.own_changes = list(root.doc.changes)
+    result.included = [IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes), m.outside)
+                       for m in cs.members[1:]]
+    if any(i.changed and not cs.writable(m) for i, m in zip(result.included, cs.members[1:], strict=True)):
+        raise VerificationError("a fix changed an included file outside the config's folder; nothing was written")
     if optional:
         result.optional = _would_change(cs, optional)
     return result

@@ -9,6 +9,9 @@ config. A symlinked config is edited at its target and stays a link.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -101,23 +104,106 @@ def cleanup_temp_files(path: Path) -> None:
             pass
 
 
-def lock(path: Path, timeout: float = 120.0):
-    """An inter-process lock for one config (keyed by its real path), so concurrent applies take turns.
+LOCK_SUFFIX = ".autofix-lock"
 
-    The lock file lives in the temp folder, not beside the config, so a run that changes nothing leaves
-    nothing behind.
+
+def lock_path(path: Path) -> Path:
+    """The lock file of a config: beside its real file, so only those who may write there can make it."""
+    real = target_of(path)
+    name = f".{real.name}{LOCK_SUFFIX}"
+    if len(name.encode()) > 255:  # the longest name most file systems allow
+        name = f".{hashlib.sha256(real.name.encode()).hexdigest()[:32]}{LOCK_SUFFIX}"
+    return real.with_name(name)
+
+
+@contextlib.contextmanager
+def lock(path: Path, timeout: float = 120.0, poll: float = 0.05):
+    """An inter-process lock for one config, so concurrent applies on it take turns.
+
+    The lock is an advisory `flock` on `.NAME.autofix-lock` beside the config's real file (a symlinked
+    config is locked at its target). Only those who may write that folder, and so may replace the config
+    anyway, can create, remove or replace it; it is created mode 600 (640 when the folder is group-
+    writable) and opened without following a symlink, so no one else can hold it, and a symlink, folder
+    or FIFO in its place is refused with one line. The holder deletes it before letting go, so a run
+    leaves nothing behind; a waiter that locked a file deleted meanwhile (or replaced) starts over. A
+    lock file left by a killed run is taken over and deleted by the next run. A user who cannot create
+    files in the config's folder cannot write the config either (the atomic replace needs it): such a run
+    takes no lock, and fails with one line if it has something to write.
+
+    Raises TimeoutError when another run holds the lock for `timeout` seconds, InputError when the
+    lock's place is taken by something that is not a lock file.
     """
-    from filelock import FileLock
-
-    folder = Path(tempfile.gettempdir()) / "autofix-locks"
+    name = lock_path(path)
+    deadline = time.monotonic() + timeout
+    fd = _take_lock(name, deadline, timeout, poll)
     try:
-        folder.mkdir(exist_ok=True)
-        if folder.stat().st_uid == os.getuid():
-            folder.chmod(0o1777)  # shared by every user, like /tmp (mkdir's mode is cut by the umask)
-    except OSError:
-        pass
-    key = hashlib.sha256(str(target_of(path)).encode()).hexdigest()[:32]
-    return FileLock(str(folder / f"{key}.lock"), timeout=timeout, mode=0o666)
+        yield name if fd is not None else None
+    finally:
+        if fd is not None:
+            try:
+                os.unlink(name)  # while still holding it: a run waiting on this inode sees it is gone
+            except OSError:
+                pass  # not ours to delete (a sticky folder): harmless, the next run takes it over
+            os.close(fd)
+
+
+def _take_lock(name: Path, deadline: float, timeout: float, poll: float) -> int | None:
+    """The descriptor of the locked lock file, or None when the caller cannot write beside the config."""
+    folder = name.parent
+    while True:
+        try:
+            mode = 0o640 if os.stat(folder).st_mode & stat.S_IWGRP else 0o600
+            fd = os.open(name, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, mode)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                return None  # no such folder: reading the config says so, in its own words
+            writable = os.access(folder, os.W_OK | os.X_OK)
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and not writable:
+                # cannot write beside the config, so cannot write the config: nothing to serialise
+                return None
+            if exc.errno == errno.EACCES and name.is_file() and not name.is_symlink():
+                # another user's lock file, in a folder both may write: wait for their run to delete it
+                if time.monotonic() >= deadline:
+                    raise InputError(
+                        f"the lock file {name} (user id {name.stat().st_uid}) is still there after "
+                        f"{timeout:.0f} s: another user's autofix run holds it, or one was killed; "
+                        "if no autofix runs, delete it"
+                    ) from None
+                time.sleep(poll)
+                continue
+            if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+                raise InputError(
+                    f"{name} is in the way of autofix's lock file (a symlink or a folder); "
+                    "nothing was changed: remove it"
+                ) from None
+            raise InputError(
+                f"cannot create the lock file {name}: {exc.strerror}; nothing was changed"
+            ) from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(
+                    f"{name} is in the way of autofix's lock file (not a regular file); nothing "
+                    "was changed: remove it"
+                )
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise TimeoutError(f"{name} is held by another run") from None
+                    time.sleep(poll)
+            try:
+                now = os.stat(name, follow_symlinks=False)
+            except FileNotFoundError:
+                now = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if now is not None and (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino):
+            return fd
+        os.close(fd)  # the run before deleted (or someone replaced) the file we waited on: again
 
 
 def write(path: Path, old: bytes, new: bytes, patch: str) -> Written:
@@ -180,8 +266,10 @@ def restore(path: Path) -> Path:
         backup = meta.with_name(record["backup"])
         record["old_sha256"]
     except (OSError, ValueError, KeyError, TypeError):
-        raise InputError(f"the backup record {meta.name} is damaged (an interrupted run?); restore "
-                         f"by hand from {meta.parent}, or delete that record") from None
+        raise InputError(
+            f"the backup record {meta.name} is damaged (an interrupted run?); restore "
+            f"by hand from {meta.parent}, or delete that record"
+        ) from None
     try:
         data = backup.read_bytes()
     except OSError as exc:
