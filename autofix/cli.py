@@ -136,7 +136,7 @@ def process(
     jobs: int = 1,
     litellm_only: bool = False,
 ) -> int:
-    from autofix import registry
+    from autofix import registry, writer
     from autofix.discover import STDIN, default_config, expand
     from autofix.errors import InputError
     from autofix.report import mask_line, unified_diff
@@ -196,6 +196,8 @@ def process(
     for outcome in _outcomes(files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs,
                              progress=progress):
         outcomes.append(outcome)
+        for note in writer.new_folder_notes([outcome.written, *outcome.written_included]):
+            _err(note)
         name = outcome.name
         result = outcome.result
         if outcome.error:
@@ -326,6 +328,9 @@ def _build_app():
     jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
     litellm_only_opt = typer.Option(False, "--litellm-only",
                                     help="Skip named files that do not look like LiteLLM configs (for pre-commit).")
+    backup_dir_opt = typer.Option(None, "--backup-dir", metavar="DIR",
+                                  help="Keep backups in DIR (a subfolder a config) instead of .autofix-backups/ "
+                                  "beside each config; or set AUTOFIX_BACKUP_DIR.")
 
     def version_cb(value: bool) -> None:
         if value:
@@ -355,10 +360,15 @@ def _build_app():
             fmt: str = format_opt,
             jobs: int = jobs_opt,
             litellm_only: bool = litellm_only_opt,
+            backup_dir: str | None = backup_dir_opt,
         ) -> None:
-            raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
-                                     write=writes and not (dry_run or check), show_secrets=show_secrets,
-                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only))
+            from autofix.writer import backup_dir_option
+
+            with backup_dir_option(backup_dir):
+                code = process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
+                               write=writes and not (dry_run or check), show_secrets=show_secrets,
+                               strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only)
+            raise typer.Exit(code)
 
         app.command(name, help=help_text)(command)
 
@@ -401,12 +411,15 @@ def _build_app():
         raise typer.Exit(probe_command(url, key_env, fmt, config, timeout))
 
     @app.command("restore", help="Put back the newest autofix backup of a config.")
-    def restore(path: Path = typer.Argument(..., help="The config to restore.")) -> None:
+    def restore(path: Path = typer.Argument(..., help="The config to restore."),
+                backup_dir: str | None = backup_dir_opt) -> None:
         from autofix.errors import InputError
+        from autofix.writer import backup_dir_option
         from autofix.writer import restore as do_restore
 
         try:
-            used = do_restore(path)
+            with backup_dir_option(backup_dir):
+                used = do_restore(path)
         except InputError as exc:
             _err(str(exc.located(str(path))))
             raise typer.Exit(EXIT_ERROR) from None
