@@ -20,14 +20,21 @@ NOTE = "backups go to "
 def autofix(*args, cwd, env=None):
     full_env = {k: v for k, v in os.environ.items() if k != "AUTOFIX_BACKUP_DIR"}
     full_env.update(NO_COLOR="1", **(env or {}))
-    return subprocess.run([sys.executable, "-m", "autofix", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=full_env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "autofix", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=120,
+    )
 
 
 def git(*args, cwd):
     env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True,
-                          timeout=60).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True, timeout=60
+    ).stdout
 
 
 def _subfolder(root: Path, config: Path) -> Path:
@@ -41,13 +48,25 @@ def test_backups_stay_out_of_git_and_the_first_apply_says_where_they_go(tmp_path
     config = tmp_path / "config.yaml"
     shutil.copy(UNIFIED, config)
     git("add", "config.yaml", cwd=tmp_path)
-    git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "config", cwd=tmp_path)
+    git(
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.invalid",
+        "commit",
+        "-q",
+        "-m",
+        "config",
+        cwd=tmp_path,
+    )
 
     r = autofix("apply", "config.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     notes = [line for line in r.stderr.splitlines() if NOTE in line]
-    assert notes == [f"autofix: backups go to {tmp_path / '.autofix-backups'}{os.sep} (git ignores it); keep "
-                     "them elsewhere with --backup-dir DIR or AUTOFIX_BACKUP_DIR=DIR"], r.stderr
+    assert notes == [
+        f"autofix: backups go to {tmp_path / '.autofix-backups'}{os.sep} (git ignores it); keep "
+        "them elsewhere with --backup-dir DIR or AUTOFIX_BACKUP_DIR=DIR"
+    ], r.stderr
     assert list((tmp_path / ".autofix-backups").glob("config.yaml.*.bak"))
     assert git("status", "--porcelain", "--untracked-files=all", cwd=tmp_path) == " M config.yaml\n"
     git("add", "-A", cwd=tmp_path)
@@ -100,9 +119,11 @@ def test_a_backup_dir_holds_one_subfolder_per_config_and_restore_finds_it(tmp_pa
     assert r.returncode == 0, r.stderr
     assert [line for line in r.stderr.splitlines() if NOTE in line] == [
         f"autofix: backups go to {kept}{os.sep} (git ignores it); keep them elsewhere with --backup-dir DIR "
-        "or AUTOFIX_BACKUP_DIR=DIR"]
-    assert sorted(p.name for p in kept.iterdir()) == sorted([".gitignore", _subfolder(kept, prod).name,
-                                                            _subfolder(kept, dev).name])
+        "or AUTOFIX_BACKUP_DIR=DIR"
+    ]
+    assert sorted(p.name for p in kept.iterdir()) == sorted(
+        [".gitignore", _subfolder(kept, prod).name, _subfolder(kept, dev).name]
+    )
     assert (kept / ".gitignore").read_text().splitlines()[-1] == "*"
     for config in (prod, dev):
         (bak,) = _subfolder(kept, config).glob("config.yaml.*.bak")
@@ -123,7 +144,9 @@ def test_a_backup_dir_holds_one_subfolder_per_config_and_restore_finds_it(tmp_pa
 
 def test_the_option_wins_over_the_variable(tmp_path):
     shutil.copy(UNIFIED, tmp_path / "config.yaml")
-    r = autofix("apply", "config.yaml", "--backup-dir", "chosen", cwd=tmp_path, env={"AUTOFIX_BACKUP_DIR": "env"})
+    r = autofix(
+        "apply", "config.yaml", "--backup-dir", "chosen", cwd=tmp_path, env={"AUTOFIX_BACKUP_DIR": "env"}
+    )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "chosen").is_dir() and not (tmp_path / "env").exists()
     assert not (tmp_path / ".autofix-backups").exists()
