@@ -192,12 +192,12 @@ def process(
     pending = fixed_files = n_fixes = n_findings = hidden = 0
     optional_ids: set[str] = set()
     outcomes = []
+    notes: list[str] = []  # where backups go, once for each backup folder this run created
     progress = text and len(files) >= 8 and sys.stderr.isatty()
     for outcome in _outcomes(files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs,
                              progress=progress):
         outcomes.append(outcome)
-        for note in writer.new_folder_notes([outcome.written, *outcome.written_included]):
-            _err(note)
+        notes += writer.new_folder_notes([outcome.written, *outcome.written_included])
         name = outcome.name
         result = outcome.result
         if outcome.error:
@@ -249,6 +249,8 @@ def process(
             if f.manual:
                 print(f"    fix by hand: {f.manual if show_secrets else mask_line(f.manual)}", file=msg_out)
 
+    for note in dict.fromkeys(notes):
+        print(f"autofix: {note}", file=out if text else sys.stderr)
     summary = {
         "files": len(files), "fixes": n_fixes, "files_changed": fixed_files, "files_pending": pending,
         "unsafe_fixes_hidden": hidden,

@@ -4,6 +4,7 @@ AUTOFIX_BACKUP_DIR), one subfolder a config so configs of the same name never mi
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -62,7 +63,8 @@ def test_backups_stay_out_of_git_and_the_first_apply_says_where_they_go(tmp_path
 
     r = autofix("apply", "config.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    notes = [line for line in r.stderr.splitlines() if NOTE in line]
+    assert NOTE not in r.stderr  # text output: the note is on stdout, beside the backup's name
+    notes = [line for line in r.stdout.splitlines() if NOTE in line]
     assert notes == [
         f"autofix: backups go to {tmp_path / '.autofix-backups'}{os.sep} (git ignores it); keep "
         "them elsewhere with --backup-dir DIR or AUTOFIX_BACKUP_DIR=DIR"
@@ -74,7 +76,7 @@ def test_backups_stay_out_of_git_and_the_first_apply_says_where_they_go(tmp_path
 
     config.write_bytes(UNIFIED.read_bytes())  # a second apply, into the folder that exists: no note
     r = autofix("apply", "config.yaml", cwd=tmp_path)
-    assert r.returncode == 0 and NOTE not in r.stderr, r.stderr
+    assert r.returncode == 0 and NOTE not in r.stdout + r.stderr, r.stdout
     assert len(list((tmp_path / ".autofix-backups").glob("config.yaml.*.bak"))) == 2
 
 
@@ -83,7 +85,7 @@ def test_a_folder_made_before_gets_its_gitignore_and_one_of_the_users_is_kept(tm
     folder.mkdir()
     shutil.copy(UNIFIED, tmp_path / "config.yaml")
     r = autofix("apply", "config.yaml", cwd=tmp_path)
-    assert r.returncode == 0 and NOTE not in r.stderr, r.stderr
+    assert r.returncode == 0 and NOTE not in r.stdout + r.stderr, r.stdout
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
 
     (folder / ".gitignore").write_text("*.bak\n")  # the user's own: left alone
@@ -117,7 +119,7 @@ def test_a_backup_dir_holds_one_subfolder_per_config_and_restore_finds_it(tmp_pa
 
     r = autofix("apply", "prod/config.yaml", "dev/config.yaml", "--jobs", "2", *option, cwd=work, env=env)
     assert r.returncode == 0, r.stderr
-    assert [line for line in r.stderr.splitlines() if NOTE in line] == [
+    assert [line for line in r.stdout.splitlines() if NOTE in line] == [
         f"autofix: backups go to {kept}{os.sep} (git ignores it); keep them elsewhere with --backup-dir DIR "
         "or AUTOFIX_BACKUP_DIR=DIR"
     ]
@@ -142,12 +144,22 @@ def test_a_backup_dir_holds_one_subfolder_per_config_and_restore_finds_it(tmp_pa
     assert dev.read_bytes() == originals[dev]
 
 
-def test_the_option_wins_over_the_variable(tmp_path):
+def test_the_option_wins_over_the_variable_and_json_output_stays_json(tmp_path):
     shutil.copy(UNIFIED, tmp_path / "config.yaml")
     r = autofix(
-        "apply", "config.yaml", "--backup-dir", "chosen", cwd=tmp_path, env={"AUTOFIX_BACKUP_DIR": "env"}
+        "apply",
+        "config.yaml",
+        "--backup-dir",
+        "chosen",
+        "--format",
+        "json",
+        cwd=tmp_path,
+        env={"AUTOFIX_BACKUP_DIR": "env"},
     )
     assert r.returncode == 0, r.stderr
+    (entry,) = json.loads(r.stdout)["files"]  # the note goes to stderr with a machine-readable format
+    assert Path(entry["backup"]).parent == _subfolder(tmp_path / "chosen", tmp_path / "config.yaml")
+    assert f"autofix: backups go to {tmp_path / 'chosen'}{os.sep}" in r.stderr
     assert (tmp_path / "chosen").is_dir() and not (tmp_path / "env").exists()
     assert not (tmp_path / ".autofix-backups").exists()
 
