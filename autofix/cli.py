@@ -249,8 +249,8 @@ def process(
             if f.manual:
                 print(f"    fix by hand: {f.manual if show_secrets else mask_line(f.manual)}", file=msg_out)
 
-    for note in dict.fromkeys(notes):
-        print(f"autofix: {note}", file=out if text else sys.stderr)
+    for note in dict.fromkeys(notes) if text else ():  # json/sarif/github: each file's backup is in the output
+        print(f"autofix: {note}", file=out)
     summary = {
         "files": len(files), "fixes": n_fixes, "files_changed": fixed_files, "files_pending": pending,
         "unsafe_fixes_hidden": hidden,
