@@ -138,7 +138,7 @@ def process(
     litellm_only: bool = False,
     edit_outside: bool = False,
 ) -> int:
-    from autofix import registry
+    from autofix import registry, writer
     from autofix.discover import STDIN, default_config, expand
     from autofix.errors import InputError
     from autofix.report import mask_line, unified_diff
@@ -195,10 +195,12 @@ def process(
     touched: list[str] = []  # every file changed (apply) or to change (preview), included files too
     optional_ids: set[str] = set()
     outcomes = []
+    notes: list[str] = []  # where backups go, once for each backup folder this run created
     progress = text and len(files) >= 8 and sys.stderr.isatty()
     for outcome in _outcomes(files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs,
                              progress=progress, edit_outside=edit_outside):
         outcomes.append(outcome)
+        notes += writer.new_folder_notes([outcome.written, *outcome.written_included])
         name = outcome.name
         result = outcome.result
         if outcome.error:
@@ -263,6 +265,8 @@ def process(
             if f.manual:
                 print(f"    fix by hand: {f.manual if show_secrets else mask_line(f.manual)}", file=msg_out)
 
+    for note in dict.fromkeys(notes) if text else ():  # json/sarif/github: each file's backup is in the output
+        print(f"autofix: {note}", file=out)
     summary = {
         "files": len(files), "fixes": n_fixes, "files_changed": fixed_files, "files_pending": pending,
         "unsafe_fixes_hidden": hidden,
@@ -347,6 +351,9 @@ def _build_app():
     outside_opt = typer.Option(False, "--edit-outside-includes",
                                help="Also edit included files outside the config's folder (by default they are "
                                "read, and their fixes reported for you to make by hand).")
+    backup_dir_opt = typer.Option(None, "--backup-dir", metavar="DIR",
+                                  help="Keep backups in DIR (a subfolder a config) instead of .autofix-backups/ "
+                                  "beside each config; or set AUTOFIX_BACKUP_DIR.")
 
     def version_cb(value: bool) -> None:
         if value:
@@ -377,11 +384,16 @@ def _build_app():
             jobs: int = jobs_opt,
             litellm_only: bool = litellm_only_opt,
             edit_outside_includes: bool = outside_opt,
+            backup_dir: str | None = backup_dir_opt,
         ) -> None:
-            raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
-                                     write=writes and not (dry_run or check), show_secrets=show_secrets,
-                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only,
-                                     edit_outside=edit_outside_includes))
+            from autofix.writer import backup_dir_option
+
+            with backup_dir_option(backup_dir):
+                code = process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
+                               write=writes and not (dry_run or check), show_secrets=show_secrets,
+                               strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only,
+                               edit_outside=edit_outside_includes)
+            raise typer.Exit(code)
 
         app.command(name, help=help_text)(command)
 
@@ -424,12 +436,15 @@ def _build_app():
         raise typer.Exit(probe_command(url, key_env, fmt, config, timeout))
 
     @app.command("restore", help="Put back the newest autofix backup of a config.")
-    def restore(path: Path = typer.Argument(..., help="The config to restore.")) -> None:
+    def restore(path: Path = typer.Argument(..., help="The config to restore."),
+                backup_dir: str | None = backup_dir_opt) -> None:
         from autofix.errors import InputError
+        from autofix.writer import backup_dir_option
         from autofix.writer import restore as do_restore
 
         try:
-            used = do_restore(path)
+            with backup_dir_option(backup_dir):
+                used = do_restore(path)
         except InputError as exc:
             _err(str(exc.located(str(path))))
             raise typer.Exit(EXIT_ERROR) from None

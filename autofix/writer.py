@@ -5,6 +5,13 @@ holds `config.yaml.T.bak` (the old bytes, byte-identical), `config.yaml.T.patch`
 unified diff: `patch -R config.yaml < config.yaml.T.patch` undoes it) and `config.yaml.T.json` (the
 sha256 of both versions, which `autofix restore` checks). Backups are never more readable than the
 config. A symlinked config is edited at its target and stays a link.
+
+The folder holds a `.gitignore` of `*` (written when missing, as pytest does for its cache), so a
+`git add -A` never commits a backup of a production config. `--backup-dir DIR` (or the environment
+variable AUTOFIX_BACKUP_DIR) keeps every backup in DIR instead, for read-only config folders and for
+keeping them out of a repository: DIR/.gitignore, and one subfolder a config, `NAME-HASH` (NAME the
+config's file name, HASH the first 16 hex digits of the sha256 of its real path), holding the same
+three files. Configs with the same name in different folders never share a subfolder.
 """
 
 from __future__ import annotations
@@ -24,6 +31,11 @@ from pathlib import Path
 from autofix.errors import InputError
 
 BACKUP_DIR = ".autofix-backups"
+BACKUP_DIR_ENV = "AUTOFIX_BACKUP_DIR"
+GITIGNORE = (
+    b"# Created by autofix: git ignores this folder (backups hold the old config, secrets included).\n*\n"
+)
+_chosen_root: Path | None = None  # --backup-dir, while a command runs (see backup_dir_option)
 
 
 @dataclass
@@ -31,6 +43,77 @@ class Written:
     path: Path
     backup: Path
     patch: Path
+    new_folder: Path | None = None  # the backup folder, when this write created it
+
+
+@contextlib.contextmanager
+def backup_dir_option(value: str | os.PathLike | None):
+    """Use `value` (the CLI's --backup-dir) as the backup folder while the block runs; worker processes
+    forked inside it inherit the choice. None leaves AUTOFIX_BACKUP_DIR or the default in force."""
+    global _chosen_root
+    before = _chosen_root
+    if value is not None and str(value):
+        _chosen_root = _absolute(value)
+    try:
+        yield
+    finally:
+        _chosen_root = before
+
+
+def _absolute(folder: str | os.PathLike) -> Path:
+    return Path(os.path.abspath(os.path.expanduser(folder)))
+
+
+def backup_root() -> Path | None:
+    """The shared backup folder (--backup-dir, else AUTOFIX_BACKUP_DIR), or None: beside each config."""
+    if _chosen_root is not None:
+        return _chosen_root
+    env = os.environ.get(BACKUP_DIR_ENV, "")
+    return _absolute(env) if env else None
+
+
+def backup_folder(path: Path) -> Path:
+    """Where the backups of the config at `path` go (see the module's doc for the layout)."""
+    real = target_of(path)
+    root = backup_root()
+    if root is None:
+        return real.parent / BACKUP_DIR
+    return root / f"{real.name}-{hashlib.sha256(os.fsencode(real)).hexdigest()[:16]}"
+
+
+def _ignored_by_git(folder: Path) -> None:
+    """Write `folder/.gitignore` (`*`) unless something is there already."""
+    if not os.path.lexists(folder / ".gitignore"):
+        try:
+            _write_new(folder / ".gitignore", GITIGNORE, 0o600)
+        except FileExistsError:  # another run wrote it meanwhile
+            pass
+
+
+def _make_backup_folder(folder: Path) -> Path | None:
+    """Create the backup folder (private) and its .gitignore; return the folder a user should be told
+    about when this call created it."""
+    root = backup_root()
+    top = folder if root is None else root
+    created = None
+    for make in (root, folder) if root is not None else (folder,):
+        try:
+            make.mkdir(mode=0o700, parents=make is root)
+            created = created or make
+        except FileExistsError:  # there already (a file there fails below, on the first write)
+            pass
+    _ignored_by_git(top)
+    return created if created == top else None
+
+
+def new_folder_notes(written: list[Written | None]) -> list[str]:
+    """One line for each backup folder these writes created: where backups go, how to move them."""
+    folders = dict.fromkeys(w.new_folder for w in written if w is not None and w.new_folder is not None)
+    return [
+        f"backups go to {folder}{os.sep} (git ignores it); keep them elsewhere with --backup-dir DIR "
+        f"or {BACKUP_DIR_ENV}=DIR"
+        for folder in folders
+    ]
 
 
 def _sha256(data: bytes) -> str:
@@ -218,9 +301,9 @@ def write(path: Path, old: bytes, new: bytes, patch: str) -> Written:
         raise InputError("the file changed on disk while autofix was working; nothing was written, run again")
     mode = stat.S_IMODE(st.st_mode)
     private = mode & 0o600 | (mode & 0o077 & 0o044)  # never wider than the config, never writable by others
-    folder = real.parent / BACKUP_DIR
+    folder = backup_folder(real)
     try:
-        folder.mkdir(mode=0o700, exist_ok=True)
+        new_folder = _make_backup_folder(folder)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
         base = folder / f"{real.name}.{stamp}"
         backup, patch_file, meta = (base.with_name(base.name + s) for s in (".bak", ".patch", ".json"))
@@ -244,12 +327,12 @@ def write(path: Path, old: bytes, new: bytes, patch: str) -> Written:
         raise InputError(
             f"cannot write: {exc.strerror} ({exc.filename}); the config was not changed"
         ) from None
-    return Written(real, backup, patch_file)
+    return Written(real, backup, patch_file, new_folder)
 
 
 def backups(path: Path) -> list[Path]:
     real = target_of(path)
-    folder = real.parent / BACKUP_DIR
+    folder = backup_folder(real)
     return sorted(folder.glob(f"{real.name}.*.json")) if folder.is_dir() else []
 
 
@@ -259,7 +342,10 @@ def restore(path: Path) -> Path:
     real = target_of(path)
     found = backups(path)
     if not found:
-        raise InputError(f"no autofix backup of {real.name} in {real.parent / BACKUP_DIR}")
+        elsewhere = (
+            "" if backup_root() else f" (backups kept elsewhere: --backup-dir DIR or {BACKUP_DIR_ENV})"
+        )
+        raise InputError(f"no autofix backup of {real.name} in {backup_folder(real)}{elsewhere}")
     meta = found[-1]
     try:
         record = json.loads(meta.read_text())

@@ -200,26 +200,36 @@ def test_secrets_the_masking_misses(outputs, name):
     assert not shown, f"{name} shows in: {', '.join(shown)}"
 
 
+@pytest.mark.parametrize("where", ["beside the config", "--backup-dir", "AUTOFIX_BACKUP_DIR"])
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o644])
-def test_backups_and_patches_are_never_more_readable_than_the_config(tmp_path, mode):
+def test_backups_and_patches_are_never_more_readable_than_the_config(tmp_path, mode, where):
     config = tmp_path / "config.yaml"
     config.write_text(CONFIG)
     config.chmod(mode)
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "config.yaml"], cwd=tmp_path, env=env,
+    env.pop("AUTOFIX_BACKUP_DIR", None)
+    option = []
+    if where == "--backup-dir":
+        option = ["--backup-dir", "kept"]
+    elif where == "AUTOFIX_BACKUP_DIR":
+        env["AUTOFIX_BACKUP_DIR"] = "kept"
+    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "config.yaml", *option], cwd=tmp_path, env=env,
                        capture_output=True, timeout=120, preexec_fn=lambda: os.umask(0o022))
     assert r.returncode == 0, r.stderr
     assert stat.S_IMODE(config.stat().st_mode) == mode
-    folder = tmp_path / ".autofix-backups"
-    assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
-    written = sorted(folder.iterdir())
+    top = tmp_path / (".autofix-backups" if where == "beside the config" else "kept")
+    (folder,) = [top] if where == "beside the config" else list(top.glob("config.yaml-*"))
+    for private in {top, folder}:
+        assert stat.S_IMODE(private.stat().st_mode) & 0o077 == 0
+    assert (top / ".gitignore").read_text().splitlines()[-1] == "*"
+    written = sorted(p for p in folder.iterdir() if p.name != ".gitignore")
     assert {p.suffix for p in written} == {".bak", ".patch", ".json"}
-    for path in written:
+    for path in [*written, top / ".gitignore"]:
         extra = stat.S_IMODE(path.stat().st_mode) & ~mode
         assert not extra, f"{path.name} is {oct(stat.S_IMODE(path.stat().st_mode))}, the config {oct(mode)}"
     assert SECRETS["master_key"] in next(folder.glob("*.patch")).read_text()  # the patch holds the real text
-    r = subprocess.run([sys.executable, "-m", "autofix", "restore", "config.yaml"], cwd=tmp_path, env=env,
-                       capture_output=True, timeout=120, preexec_fn=lambda: os.umask(0o022))
+    r = subprocess.run([sys.executable, "-m", "autofix", "restore", "config.yaml", *option], cwd=tmp_path,
+                       env=env, capture_output=True, timeout=120, preexec_fn=lambda: os.umask(0o022))
     assert r.returncode == 0 and config.read_text() == CONFIG
     for path in folder.iterdir():  # the bytes restore replaced are kept as NAME.STAMP.pre-restore
         extra = stat.S_IMODE(path.stat().st_mode) & ~mode

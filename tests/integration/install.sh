@@ -3,6 +3,9 @@
 #   - redis-server (Debian package), when missing
 #   - the LiteLLM proxy venv at ${AUTOFIX_LITELLM_VENV:-$HOME/.cache/autofix-litellm-venv},
 #     with the pinned requirements, unless litellm 1.110.2 is already installed there
+#   - pre-commit in a venv of its own at ${AUTOFIX_PRE_COMMIT_VENV:-$HOME/.cache/autofix-pre-commit-venv},
+#     with a wheelhouse (its wheelhouse/ folder) of what the autofix hook's environment installs, so
+#     test_pre_commit.py runs inside the suite's private network namespace (no network there)
 # Network: the Debian mirror and the Python package index only.
 set -euo pipefail
 
@@ -42,3 +45,32 @@ from importlib.metadata import version
 print("litellm", version("litellm"), "| prometheus-client", version("prometheus-client"), "| redis", version("redis"))
 PY
 redis-server --version
+
+pc_venv="${AUTOFIX_PRE_COMMIT_VENV:-$HOME/.cache/autofix-pre-commit-venv}"
+pc_want="4.7.0"
+if [ -x "$pc_venv/bin/pre-commit" ] && [ "$("$pc_venv/bin/pre-commit" --version 2>/dev/null)" = "pre-commit $pc_want" ]; then
+  echo "install.sh: pre-commit $pc_want already in $pc_venv" >&2
+else
+  echo "install.sh: creating $pc_venv with pre-commit $pc_want" >&2
+  [ -x "$pc_venv/bin/python" ] || "$python" -m venv "$pc_venv"
+  "$pc_venv/bin/python" -m pip install -q --disable-pip-version-check "pre-commit==$pc_want"
+fi
+# The hook's environment is `pip install .` of the hook repository: autofix's dependencies and its build
+# backend. Downloaded again only when pyproject.toml changes.
+repo_root="$(cd "$here/../.." && pwd)"
+wheelhouse="$pc_venv/wheelhouse"
+want_stamp="$(sha256sum "$repo_root/pyproject.toml" | cut -d' ' -f1)"
+if [ "$(cat "$wheelhouse/.pyproject.sha256" 2>/dev/null || true)" != "$want_stamp" ]; then
+  echo "install.sh: filling $wheelhouse for the autofix hook" >&2
+  rm -rf "$wheelhouse"
+  mkdir -p "$wheelhouse"
+  build_requires="$("$pc_venv/bin/python" - "$repo_root/pyproject.toml" <<'PY'
+import sys, tomllib
+print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["build-system"]["requires"]))
+PY
+)"
+  # shellcheck disable=SC2086
+  "$pc_venv/bin/python" -m pip download -q --disable-pip-version-check -d "$wheelhouse" $build_requires "$repo_root"
+  echo "$want_stamp" >"$wheelhouse/.pyproject.sha256"
+fi
+"$pc_venv/bin/pre-commit" --version
