@@ -45,6 +45,7 @@ a finding.
 
 import re
 
+from autofix import values
 from autofix.changes import MISSING
 from autofix.errors import EditRefused
 from autofix.values import GS, names, show
@@ -71,15 +72,6 @@ MISSING_URL = "Missing SLACK_WEBHOOK_URL / ALERTING_WEBHOOK_URL from environment
 
 def _mapping_or_missing(value):
     return value is MISSING or value is None or isinstance(value, dict)
-
-
-def _number(value):
-    """A number of seconds for a numeric string; None for anything else."""
-    try:
-        number = float(value.strip())
-    except ValueError:
-        return None
-    return int(number) if number.is_integer() else number
 
 
 def _env(doc):
@@ -151,7 +143,7 @@ def _threshold(ctx):
         )
         return False
     if isinstance(value, str):
-        number = _number(value)
+        number = values.number(value)
         if number is None or number <= 0:
             ctx.warn(
                 f"general_settings.alerting_threshold {value!r} is not a number of seconds, so LiteLLM cannot "
