@@ -48,6 +48,8 @@ class Finding:
     manual: str | None = None  # the exact manual step, when there is one
     kind: str = "info"  # info | warning | unsafe (a fix hidden without --unsafe-fixes) | refused
     file: str | None = None  # an included file the line is in (None: the config itself)
+    # the proxy does not start while this remains: counts like a pending fix for the exit code
+    blocks_startup: bool = False
 
     @property
     def where(self) -> str:
@@ -65,20 +67,47 @@ class Context:
     hidden_unsafe: list[str] = field(default_factory=list)
 
     def report(
-        self, message: str, path: Path | None = None, *, manual: str | None = None, kind: str = "info"
+        self,
+        message: str,
+        path: Path | None = None,
+        *,
+        manual: str | None = None,
+        kind: str = "info",
+        blocks_startup: bool = False,
     ) -> None:
+        """`blocks_startup`: the proxy does not start while this remains (exit 1, like a pending fix)."""
         # the line is resolved by the runner once the file is final (see runner.locate_findings)
-        self.findings.append(Finding(self.migration.id, message, path, None, manual, kind))
+        self.findings.append(
+            Finding(self.migration.id, message, path, None, manual, kind, blocks_startup=blocks_startup)
+        )
 
-    def warn(self, message: str, path: Path | None = None, *, manual: str | None = None) -> None:
-        self.report(message, path, manual=manual, kind="warning")
+    def warn(
+        self,
+        message: str,
+        path: Path | None = None,
+        *,
+        manual: str | None = None,
+        blocks_startup: bool = False,
+    ) -> None:
+        self.report(message, path, manual=manual, kind="warning", blocks_startup=blocks_startup)
 
-    def allow_unsafe(self, description: str, path: Path | None = None) -> bool:
-        """True when unsafe fixes are enabled; otherwise count the fix as hidden and say what it would do."""
+    def allow_unsafe(
+        self, description: str, path: Path | None = None, *, blocks_startup: bool = False
+    ) -> bool:
+        """True when unsafe fixes are enabled; otherwise count the fix as hidden and say what it would do.
+
+        `blocks_startup`: the problem the fix solves stops the proxy from starting, so the hidden fix
+        counts as pending (exit 1) rather than as an optional extra.
+        """
         if self.unsafe_fixes:
             return True
         self.hidden_unsafe.append(description)
-        self.report(f"{description} (unsafe fix: run with --unsafe-fixes)", path, kind="unsafe")
+        self.report(
+            f"{description} (unsafe fix: run with --unsafe-fixes)",
+            path,
+            kind="unsafe",
+            blocks_startup=blocks_startup,
+        )
         return False
 
     def get(self, path: Path, default: Any = None) -> Any:
