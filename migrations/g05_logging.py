@@ -375,6 +375,7 @@ def _callbacks(ctx, valid):
             "litellm_settings.callbacks is empty (null): LiteLLM tries to import it and the proxy does not start",
             CALLBACKS,
             manual="delete the callbacks key, or write callbacks: []",
+            blocks_startup=True,
         )
         return
     if not isinstance(value, list):

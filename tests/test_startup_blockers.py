@@ -103,3 +103,21 @@ def test_the_manual_step_reads_as_written():
 )
 def test_flow_pairs_mask_whole_values_and_keep_the_structure(line, masked):
     assert mask_line(line) == masked
+
+
+@pytest.mark.parametrize(
+    "text, blocks",
+    [
+        ("general_settings:\n  master_key: sk-1234\n", True),  # X4: a publicly known key
+        ("general_settings:\n  master_key: 1234\n", True),  # X4: not a string
+        ("environment_variables:\n  LITELLM_MASTER_KEY: ''\n", True),
+        ("litellm_settings:\n  cache: true\n  cache_params: {type: disk}\n", True),  # G4: unsupported type
+        ("litellm_settings:\n  cache: true\n  cache_params: {type: redis, host: h, hots: x}\n", True),
+        ("litellm_settings:\n  cache: 'true'\n  cache_params: {type: disk}\n", False),  # no cache is built
+        ("litellm_settings:\n  callbacks:\n", True),  # G5: null callbacks are imported
+        ("general_settings:\n  master_key: os.environ/LITELLM_MASTER_KEY\n", False),
+    ],
+)
+def test_known_startup_failures_are_marked(text, blocks):
+    result = run(text.encode(), registry.select(["G4,G5,X4"]))
+    assert any(f.blocks_startup for f in result.findings) is blocks, [f.message for f in result.findings]
