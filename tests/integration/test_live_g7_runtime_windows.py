@@ -94,7 +94,10 @@ def boots(integration_ready, tmp_path_factory):
     try:
         started["default_base"] = _Boot("default_base", work / "default", OLLAMA_DEFAULT_PORT, {})
         started["other_base"] = _Boot(
-            "other_base", work / "other", 0, {"OLLAMA_API_BASE": "http://127.0.0.1:9"}  # nothing listens there
+            "other_base",
+            work / "other",
+            0,
+            {"OLLAMA_API_BASE": "http://127.0.0.1:9"},  # nothing listens there
         )
         for boot in started.values():
             boot.proxy.launch()
@@ -125,7 +128,10 @@ def _oversized() -> str:
 
 @pytest.mark.parametrize(
     "group, small_path, small_model",
-    [("local-ollama", "/api/generate", "mystery-coder:7b"), ("local-vllm", "/chat/completions", "mystery-vllm")],
+    [
+        ("local-ollama", "/api/generate", "mystery-coder:7b"),
+        ("local-vllm", "/chat/completions", "mystery-vllm"),
+    ],
 )
 def test_a_window_the_server_reports_makes_the_fallback_fire(boots, group, small_path, small_model):
     boot = boots["default_base"]
