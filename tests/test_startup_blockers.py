@@ -7,14 +7,17 @@ Completing the sink is an unsafe fix; while it is hidden, --check/--dry-run/appl
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+import yaml
 
 from autofix import registry
+from autofix.litellm_data import names
 from autofix.report import mask_line
 from autofix.runner import run
 
@@ -121,3 +124,110 @@ def test_flow_pairs_mask_whole_values_and_keep_the_structure(line, masked):
 def test_known_startup_failures_are_marked(text, blocks):
     result = run(text.encode(), registry.select(["G4,G5,X4"]))
     assert any(f.blocks_startup for f in result.findings) is blocks, [f.message for f in result.findings]
+
+
+# ---- the class, not only the example: every shape of a half-done sink named by a callback list ----------
+
+LOADABLE = (
+    names("known_custom_logger_callbacks")
+    | names("callback_special_hooks")
+    | names("generic_api_compatible_callbacks")
+)
+
+
+def _entry(url_key, headers, callback_type):
+    entry = {}
+    if callback_type:
+        entry["callback_type"] = callback_type
+    if url_key:
+        entry[url_key] = "https://hooks.example.internal/in"
+    if headers:
+        entry["headers"] = {"X-Team": "ml"}
+    return entry or {"event_types": ["llm_api_success"]}
+
+
+def _render(where, style, name, entry, listed_in):
+    import json as _json
+
+    flow = _json.dumps(entry).replace('"', "")
+    if style == "flow":
+        body = f"{name}: {flow}"
+    else:
+        body = f"{name}:\n" + "".join(
+            f"  {k}: {_json.dumps(v).replace(chr(34), '') if isinstance(v, dict | list) else v}\n"
+            for k, v in entry.items()
+        )
+    settings = f"litellm_settings:\n  json_logs: true\n  {listed_in}: [{name}]\n"
+    if where == "nested":
+        return settings + "  callback_settings:\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    return settings + "callback_settings:\n" + "".join(f"  {line}\n" for line in body.splitlines())
+
+
+def _unloadable(data):
+    top = data.get("callback_settings") or {}
+    listed = (data.get("litellm_settings") or {}).get("callbacks") or []
+    return [
+        n
+        for n in listed
+        if isinstance(n, str)
+        and "." not in n
+        and n not in LOADABLE
+        and not (
+            isinstance(top.get(n), dict)
+            and top[n].get("callback_type") == "generic_api"
+            and top[n].get("endpoint") is not None
+            and top[n].get("headers") is not None
+        )
+    ]
+
+
+SHAPES = list(
+    itertools.product(
+        ("nested", "top"),
+        ("block", "flow"),
+        ("webhook", "my_sink"),
+        ("url", "webhook_url", "endpoint", None),
+        (False, True),  # headers
+        (None, "generic_api", "webhook"),  # callback_type
+        ("callbacks", "success_callback"),
+    )
+)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "-".join(str(p) for p in s))
+def test_no_sink_shape_leaves_an_unloadable_callback_with_exit_0(shape):
+    where, style, name, url_key, headers, callback_type, listed_in = shape
+    entry = _entry(url_key, headers, callback_type)
+    text = _render(where, style, name, entry, listed_in)
+    assert yaml.safe_load(text)  # the generator writes valid YAML
+    completable = url_key is not None and callback_type in (None, "generic_api")
+    safe = run(text.encode(), [G5])
+    left = _unloadable(yaml.safe_load(safe.new_bytes))
+    blocking = [f for f in safe.findings if f.blocks_startup]
+    # safe run: either the proxy starts, or a finding says it does not (so --check exits 1)
+    assert not left or blocking, (text, left)
+    complete = url_key == "endpoint" and headers and callback_type == "generic_api"
+    # kept, pending the unsafe completion, only where the config holds the URL; otherwise removed
+    assert bool(left) is (completable and listed_in == "callbacks" and not complete)
+    unsafe = run(text.encode(), [G5], unsafe=True)
+    data = yaml.safe_load(unsafe.new_bytes)
+    assert not _unloadable(data), (text, unsafe.new_bytes.decode())
+    assert not [f for f in unsafe.findings if f.blocks_startup]
+    if completable:  # the sink the config meant is complete and still listed
+        sink = data["callback_settings"][name]
+        assert sink["callback_type"] == "generic_api" and sink["endpoint"] and sink["headers"] is not None
+        assert name in data["litellm_settings"][listed_in]
+
+
+@pytest.mark.parametrize("shape", SHAPES[::17], ids=lambda s: "-".join(str(p) for p in s))
+@pytest.mark.parametrize("selection, unsafe", [(None, False), (["p0,p1,p2"], True)])
+def test_sink_shapes_with_every_fix(shape, selection, unsafe):
+    from checks import assert_good_fix
+
+    where, style, name, url_key, headers, callback_type, listed_in = shape
+    text = _render(where, style, name, _entry(url_key, headers, callback_type), listed_in)
+    result = assert_good_fix(text.encode(), registry.select(selection), unsafe=unsafe)
+    left = _unloadable(yaml.safe_load(result.new_bytes))
+    assert not left or any(f.blocks_startup for f in result.findings)
+    if unsafe:
+        assert not left
