@@ -282,7 +282,8 @@ def _completed(entry, url_key):
 
 def _complete_in_place(doc, path, entry, url_key):
     """Complete the entry at `path`: rewritten whole, or with span edits when it holds comments."""
-    if not _may_hold_comments(doc, path):
+    # a config set with include files offers no single text to look at: span edits there
+    if hasattr(doc, "text") and not _may_hold_comments(doc, path):
         doc.set(path, _completed(entry, url_key))
         return
     if url_key != "endpoint":
