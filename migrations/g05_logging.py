@@ -4,8 +4,12 @@ Cleans up `litellm_settings` logging:
   unsafe fix, with `LITELLM_LOG=DEBUG` / `--detailed_debug` reported as its replacement;
 - sets `json_logs: true` when it is absent (a quoted `"true"` becomes `true`; an explicit `false` is
   left alone and reported);
-- removes from `callbacks` the bare names LiteLLM cannot load (`webhook`, typos, ...), and the key
-  when nothing loadable is left; turns a single known name (`callbacks: prometheus`) into a list;
+- completes a `callback_settings` entry meant as an HTTP sink that a callback list names, when the
+  config holds its URL: `url` (or `webhook_url`) becomes `endpoint`, and `callback_type: generic_api`
+  and `headers: {}` are added (unsafe);
+- removes from `callbacks` the bare names LiteLLM cannot load (`webhook` without a sink it can
+  complete, typos, ...), and the key when nothing loadable is left; turns a single known name
+  (`callbacks: prometheus`) into a list;
 - moves `litellm_settings.callback_settings` to the top level, where LiteLLM reads it;
 - reports unknown names in `success_callback`/`failure_callback`, and the working form of an HTTP
   sink when the config tries to use `webhook`.
@@ -17,7 +21,9 @@ imported as a Python module and the proxy does not start (`ValueError: Empty mod
 string in `callbacks` is always imported that way, even `prometheus`. In `success_callback` and
 `failure_callback` an unknown name is dropped without any message, so nothing is logged. `webhook`
 is not a callback at all (only a `general_settings.alerting` value): an HTTP sink is a top-level
-`callback_settings` entry with `callback_type: generic_api`.
+`callback_settings` entry with `callback_type: generic_api` and both `endpoint` and `headers`
+(`litellm_core_utils/logging_callback_manager.py` `add_custom_callback_generic_api_str`: without either
+it warns and keeps the bare name, which `callbacks` then imports as a module and the proxy exits).
 
 ## Example
 ```yaml
@@ -28,41 +34,37 @@ litellm_settings:
     webhook:
       url: https://hooks.example.com/litellm
 ```
-Use instead:
+Use instead (the sink completion is an unsafe fix: without `--unsafe-fixes` it is pending, the proxy
+does not start and `--check` exits 1):
 ```yaml
 litellm_settings:
-  callbacks: ["prometheus"]
+  callbacks: ["prometheus", "webhook"]
   json_logs: true
 callback_settings:
   webhook:
-    url: https://hooks.example.com/litellm
-```
-and, to really send logs to that URL, make it a generic_api sink (reported, not written):
-```yaml
-callback_settings:
-  my_webhook:
     callback_type: generic_api
     endpoint: https://hooks.example.com/litellm
     headers: {}
-litellm_settings:
-  success_callback: ["my_webhook"]
-  failure_callback: ["my_webhook"]
 ```
+Without a URL in `callback_settings.webhook`, `webhook` is removed from `callbacks` instead, so the proxy
+starts, and the working form of the sink is reported.
 
 ## Fix safety
 Safe, except the removal of `set_verbose: true` (or any other truthy value), which turns off the
 verbose prints some code paths make: unsafe. A name is removed from `callbacks` only when it is
 certainly invalid: it has no dot, is no `s3://`/`gcs://` path, and is none of LiteLLM 1.110's
-custom-logger names, proxy hooks (`presidio`, the moderation hooks, ...), generic-API names, or names
-defined in `callback_settings`; such a config does not start, so removing the name cannot break a
-working proxy. Unknown names in `success_callback`/`failure_callback` are only reported: they are
+custom-logger names, proxy hooks (`presidio`, the moderation hooks, ...), generic-API names, or complete
+`generic_api` sinks in `callback_settings`; such a config does not start, so removing the name cannot
+break a working proxy. A name whose sink can be completed is kept while the completion is hidden, and
+counts as pending. Unknown names in `success_callback`/`failure_callback` are only reported: they are
 harmless (dropped) and may be meant for another LiteLLM version. Moving `callback_settings` is safe:
 under `litellm_settings` LiteLLM only assigns it when its loop reaches the key, so callbacks listed
 before it never see their settings and `callbacks` hooks never get it as their parameters; at the top
 level it is read before any callback is built, and ends up as the same value. It is not moved (only
 reported) when a top-level `callback_settings` exists, since the nested one would replace it at
-runtime, or when the block holds comments, which a move would lose. An HTTP sink is only reported: a
-generic_api sink sends every request's data to an external endpoint, which needs the user's consent.
+runtime, or when the block holds comments, which a move would lose. Completing an HTTP sink is
+unsafe: a generic_api sink sends every request's data to that endpoint, which needs the user's consent;
+when `callbacks` names it the proxy does not start until then, so the hidden fix counts as pending.
 """
 
 from autofix import litellm_data
