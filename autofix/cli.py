@@ -4,7 +4,8 @@
     autofix apply [PATH...]            apply the selected fixes (backup + patch first)
     autofix list | explain ID | restore PATH | --version
 
-Exit codes: 0 nothing left to fix, 1 fixes pending (or findings with --strict), 2 usage or input error.
+Exit codes: 0 nothing left to fix, 1 fixes pending or a problem that stops the proxy from starting remains (or
+findings with --strict), 2 usage or input error.
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def process(
         for path, why in targets.skipped:
             print(f"skipped {path}: {why}", file=msg_out)
 
-    pending = fixed_files = n_fixes = n_findings = hidden = 0
+    pending = fixed_files = n_fixes = n_findings = hidden = not_starting = 0
     touched: list[str] = []  # every file changed (apply) or to change (preview), included files too
     optional_ids: set[str] = set()
     outcomes = []
@@ -253,13 +254,17 @@ def process(
         elif to_stdout:
             sys.stdout.buffer.write(result.new_bytes)
             sys.stdout.flush()
+        if any(f.blocks_startup for f in result.findings):
+            not_starting += 1  # a problem that stops the proxy from starting remains: exit 1
         for f in result.findings:
             n_findings += 1
-            if not (text or to_stdout) or (check and not strict):
+            if not (text or to_stdout) or (check and not strict and not f.blocks_startup):
                 continue  # --check is one line a file; the findings are counted in the summary
             where = f.file or name
             where = f"{where}:{f.line}" if f.line else where
             tag = {"warning": "warning", "unsafe": "unsafe", "refused": "refused"}.get(f.kind, "note")
+            if f.blocks_startup:
+                tag = f"{tag}, the proxy does not start"
             message = f.message if show_secrets else mask_line(f.message)
             print(f"{where}: {style(f.migration, '1')} {tag}: {message}", file=msg_out)
             if f.manual:
@@ -273,6 +278,7 @@ def process(
         "optional_fixes_available": [m.id for m in registry.all_migrations() if m.id in optional_ids],
         "findings": n_findings, "errors": errors, "skipped": len(targets.skipped),
         "changed_files" if write else "files_to_change": touched,
+        "files_not_starting": not_starting,
     }
     if fmt == "json":
         from autofix.formats import render_json
@@ -300,6 +306,8 @@ def process(
             parts.append(f"{pending} file{'s' if pending != 1 else ''} to change{named}")
         if hidden:
             parts.append(f"{hidden} more fix{'es' if hidden != 1 else ''} with --unsafe-fixes")
+        if not_starting:
+            parts.append(f"{not_starting} file{'s' if not_starting != 1 else ''} the proxy will not start with")
         if optional_ids:
             order = {m.id: i for i, m in enumerate(registry.all_migrations())}
             ids = ", ".join(sorted(optional_ids, key=lambda i: order.get(i, 0)))
@@ -314,7 +322,7 @@ def process(
         print(style("; ".join(parts), "1"), file=msg_out)
     if errors:
         return EXIT_ERROR
-    if pending or (strict and n_findings):
+    if pending or not_starting or (strict and n_findings):
         return EXIT_PENDING
     return EXIT_OK
 

@@ -82,6 +82,7 @@ def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show
             "line": f.line,
             "path": f.where or None,
             "manual": (f.manual if show_secrets else mask_line(f.manual)) if f.manual else None,
+            "blocks_startup": f.blocks_startup,
         }
         for f in r.findings
     ]
@@ -173,7 +174,7 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
             results.append({
                 "ruleId": f.migration,
                 **({"ruleIndex": index[f.migration]} if f.migration in index else {}),
-                "level": "warning" if f.kind in ("warning", "refused") else "note",
+                "level": "error" if f.blocks_startup else "warning" if f.kind in ("warning", "refused") else "note",
                 "message": {"text": (f.message if show_secrets else mask_line(f.message))
                             + (f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}" if f.manual else "")},
                 "locations": [location(f.file or o.name, f.line)],
@@ -215,7 +216,7 @@ def render_github(outcomes: list[Outcome], *, write: bool, show_secrets: bool) -
                                  + _gh_escape(f"{mid} would change this file{via}: run autofix apply --only {mid} "
                                               f"{o.name}"))
         for f in r.findings:
-            level = "warning" if f.kind in ("warning", "refused") else "notice"
+            level = "error" if f.blocks_startup else "warning" if f.kind in ("warning", "refused") else "notice"
             msg = f.message if show_secrets else mask_line(f.message)
             if f.manual:
                 msg += f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}"

@@ -185,6 +185,30 @@ class ConfigSet:
             raise EditRefused(f"{format_path(path)} is spread over several files ({files}): edit it by hand")
         return parts[-1][0], path
 
+    def replaced_sections(self) -> list[tuple[Any, str | None, int | None, str, Any]]:
+        """Top-level keys whose value in one file a later file replaces, so LiteLLM never reads it:
+        (key, the file or None for the root config, its line there, the file that replaces it, the value).
+
+        As `_merged_value` merges: a list extends a list so far; anything else replaces what came before.
+        """
+        out = []
+        keys: list[Any] = []
+        for m in self.members:
+            if isinstance(m.doc.data, dict):
+                keys += [k for k in m.doc.data if k not in keys and k != INCLUDE_KEY]
+        for key in keys:
+            holders = [m for m in self.members if isinstance(m.doc.data, dict) and key in m.doc.data]
+            for i, m in enumerate(holders[:-1]):
+                merged_is_list = isinstance(m.doc.data[key], list)
+                for later in holders[i + 1 :]:
+                    value = later.doc.data[key]
+                    if isinstance(value, list) and merged_is_list:
+                        continue  # extended, not replaced
+                    name = None if m is self.root else m.name
+                    out.append((key, name, m.doc.line((key,)), later.name, m.doc.data[key]))
+                    break
+        return out
+
     # ---- reading -------------------------------------------------------------------------------------
 
     def get(self, path: Path, default: Any = MISSING) -> Any:

@@ -49,6 +49,8 @@ class Finding:
     manual: str | None = None  # the exact manual step, when there is one
     kind: str = "info"  # info | warning | unsafe (a fix hidden without --unsafe-fixes) | refused
     file: str | None = None  # an included file the line is in (None: the config itself)
+    # the proxy does not start while this remains: counts like a pending fix for the exit code
+    blocks_startup: bool = False
 
     @property
     def where(self) -> str:
@@ -73,25 +75,50 @@ class Context:
         manual: str | None = None,
         kind: str = "info",
         line: int | None = None,
+        blocks_startup: bool = False,
     ) -> None:
         """A finding at `path`. Its line is that of `path` in the fixed file (or, for a deleted path, in the
         original), found by the runner once the file is final; pass `line` to name another one (e.g. the
-        line a moved or deleted key had, taken with `ctx.doc.line(path)` before the edit)."""
-        self.findings.append(Finding(self.migration.id, message, path, line, manual, kind))
+        line a moved or deleted key had, taken with `ctx.doc.line(path)` before the edit).
+        `blocks_startup`: the proxy does not start while this remains (exit 1, like a pending fix)."""
+        self.findings.append(
+            Finding(self.migration.id, message, path, line, manual, kind, blocks_startup=blocks_startup)
+        )
 
     def warn(
-        self, message: str, path: Path | None = None, *, manual: str | None = None, line: int | None = None
+        self,
+        message: str,
+        path: Path | None = None,
+        *,
+        manual: str | None = None,
+        line: int | None = None,
+        blocks_startup: bool = False,
     ) -> None:
-        self.report(message, path, manual=manual, kind="warning", line=line)
+        self.report(message, path, manual=manual, kind="warning", line=line, blocks_startup=blocks_startup)
 
-    def allow_unsafe(self, description: str, path: Path | None = None, *, manual: str | None = None) -> bool:
+    def allow_unsafe(
+        self,
+        description: str,
+        path: Path | None = None,
+        *,
+        manual: str | None = None,
+        blocks_startup: bool = False,
+    ) -> bool:
         """True when unsafe fixes are enabled; otherwise count the fix as hidden and say what it would do
-        (with `manual`, the step that does it by hand)."""
+        (with `manual`, the step that does it by hand).
+
+        `blocks_startup`: the problem the fix solves stops the proxy from starting, so the hidden fix
+        counts as pending (exit 1) rather than as an optional extra.
+        """
         if self.unsafe_fixes:
             return True
         self.hidden_unsafe.append(description)
         self.report(
-            f"{description} (unsafe fix: run with --unsafe-fixes)", path, manual=manual, kind="unsafe"
+            f"{description} (unsafe fix: run with --unsafe-fixes)",
+            path,
+            manual=manual,
+            kind="unsafe",
+            blocks_startup=blocks_startup,
         )
         return False
 

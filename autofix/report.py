@@ -19,24 +19,55 @@ _ENTRY = re.compile(
 )
 _URL_SECRET = re.compile(r"https://hooks\.slack\.com/\S+")
 # user:password@ in any URL (https, redis, postgres, amqp...): the password goes
-_URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]{0,20}://[^\s/@:'\"]{0,256}:)[^\s/@'\"]{1,1024}(?=@)")
+_URL_PASSWORD = re.compile(
+    r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]{0,20}://[^\s/@:'\"]{0,256}:)[^\s/@'\"]{1,1024}(?=@)"
+)
 # ?token=... &api_key=... in a URL
 _QUERY_SECRET = re.compile(
     r"(?P<head>[?&][\w.\-]{0,40}?(?:token|key|secret|passw(?:or)?d|sig(?:nature)?|auth|credential)[\w.\-]{0,40}=)"
     r"[^&\s'\"#]+",
     re.IGNORECASE,
 )
-# key: value pairs inside a flow mapping ({user: a, password: b})
+# key: value pairs inside a flow mapping ({user: a, password: b}); a plain value runs to the next , } or ]
+# (it may hold spaces: `Authorization: Bearer sk-...`); a value that opens a nested collection is the
+# single character `{` or `[`
 _FLOW_PAIR = re.compile(
     r"(?P<head>[{,][ \t]{0,40}(?P<q>['\"]?)(?P<key>[\w.\-]{1,100})(?P=q)[ \t]{0,40}:[ \t]{0,40})"
-    r"(?P<value>\"[^\"]*\"|'[^']*'|[^,}\]\s]+)"
+    r"(?P<value>\"[^\"]*\"|'[^']*'|[{\[]|[^,{}\[\]\s][^,{}\[\]\n]*?(?=[ \t]*(?:[,}\]]|$)))"
 )
 MASK = "****"
 
 
 def _is_reference(value: str) -> bool:
     v = value.strip().strip("'\"")
-    return v.startswith("os.environ/") or v in ("", "null", "~", "{}", "[]") or v.startswith(("${", "{{"))
+    return (
+        v.startswith("os.environ/")
+        or v in ("", "null", "~", "{}", "[]", "{...}")
+        or v.startswith(("${", "{{"))
+    )
+
+
+def _mask_flow_pairs(body: str) -> str:
+    """Mask the secret scalar values of `key: value` pairs inside flow mappings.
+
+    A nested collection is not masked as a whole (`callback_settings: {webhook: {endpoint: ...}}` in a
+    manual step stays readable); its own pairs are looked at in turn.
+    """
+    out = []
+    pos = 0
+    while m := _FLOW_PAIR.search(body, pos):
+        start, end = m.start("value"), m.end("value")
+        if m.group("value") in ("{", "["):
+            out.append(body[pos:start])
+            pos = start
+        elif SECRET_KEY.search(m.group("key")) and not _is_reference(m.group("value")):
+            out.append(body[pos:start] + MASK)
+            pos = end
+        else:
+            out.append(body[pos:end])
+            pos = end
+    out.append(body[pos:])
+    return "".join(out)
 
 
 def mask_line(line: str) -> str:
@@ -53,12 +84,7 @@ def mask_line(line: str) -> str:
     body = _URL_PASSWORD.sub(lambda x: x.group("head") + MASK, body)
     body = _QUERY_SECRET.sub(lambda x: x.group("head") + MASK, body)
     if "{" in body:
-        body = _FLOW_PAIR.sub(
-            lambda x: x.group("head") + MASK
-            if SECRET_KEY.search(x.group("key")) and not _is_reference(x.group("value"))
-            else x.group(0),
-            body,
-        )
+        body = _mask_flow_pairs(body)
     return body + ending
 
 
@@ -134,7 +160,9 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
             if i1 < i2 or j1 < j2:
                 ops.append(("delete" if j1 == j2 else "insert" if i1 == i2 else "replace", i1, i2, j1, j2))
         elif (i2 - i1) * (j2 - j1) <= 40_000:
-            for tag, x1, x2, y1, y2 in difflib.SequenceMatcher(None, a[i1:i2], b[j1:j2], autojunk=False).get_opcodes():
+            for tag, x1, x2, y1, y2 in difflib.SequenceMatcher(
+                None, a[i1:i2], b[j1:j2], autojunk=False
+            ).get_opcodes():
                 ops.append((tag, x1 + i1, x2 + i1, y1 + j1, y2 + j1))
         else:
             anchors = _unique_anchors(a, b, i1, i2, j1, j2)

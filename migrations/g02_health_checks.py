@@ -27,14 +27,22 @@ general_settings:
 
 ## Fix safety
 Safe. An explicit `background_health_checks: false` is left alone and reported. A boolean interval
-(`true` means a 1-second interval), a value of 0 or less, or a quoted `"false"` for
-`background_health_checks` (which turns the checks on) are reported, not guessed at. When
+(`true` means a 1-second interval) or a value of 0 or less is reported, not guessed at.
+
+Quoted booleans, repaired to what they say where LiteLLM tests the type strictly:
+`health_check_details: "false"` (or `0`) becomes `false`: LiteLLM hides the details only when the value
+`is not False` fails (`proxy/health_check.py:220`), so a string or 0 leaves them on; safe, the value
+says what the user meant and is the default this fix writes. `background_health_checks` is tested for
+truthiness (`proxy_server.py:1920`), so `"false"` starts the loop: it becomes `false` safely when the
+interval keeps the checks off anyway (a float or a string interval: the loop runs only for a YAML
+integer above 0, `proxy_server.py:4962`), and as an unsafe fix when the checks run now, since `false`
+stops them. Any other string is reported. When
 `general_settings` already has a key that also sits under `router_settings`, the general value is
 kept, the router copy deleted, and the conflict reported.
 """
 
 from autofix.changes import MISSING
-from autofix.values import GS, RS, as_int
+from autofix.values import GS, RS, as_int, show
 
 ID = "G2"
 SLUG = "health-checks"
@@ -90,14 +98,20 @@ def fix(ctx):
             path,
             manual="set general_settings.background_health_checks: true if /health should serve cached results",
         )
+        _details(ctx, add=False)
         return
     if isinstance(enabled, str):
         if enabled.strip().lower() in TRUE_STRINGS:
             doc.set(path, True)
+            ctx.report(f"background_health_checks {enabled!r} became true (a YAML boolean)", path)
+        elif enabled.strip().lower() in FALSE_STRINGS:
+            _quoted_false(ctx, path, enabled)
+            _details(ctx, add=False)
+            return
         else:
             ctx.warn(
-                f"background_health_checks is the string {enabled!r}: LiteLLM tests it for truthiness, so the checks "
-                "are ON",
+                f"background_health_checks is the string {enabled!r}: LiteLLM tests it for truthiness, so the loop "
+                f"starts{_runs(doc.get((GS, 'health_check_interval')))}",
                 path,
                 manual="write true or false without quotes",
             )
@@ -137,6 +151,91 @@ def fix(ctx):
                 interval_path,
                 manual="set an integer number of seconds, e.g. 300",
             )
+    _details(ctx)
+
+
+def _checks_run(interval):
+    """Whether LiteLLM's loop runs with this interval once started (`proxy_server.py:4962`: an int > 0;
+    a bool passes the int test, `true` being a 1-second interval)."""
+    if interval is MISSING or interval is None:
+        return True  # DEFAULT_HEALTH_CHECK_INTERVAL, 300
+    return isinstance(interval, int) and interval > 0
+
+
+def _runs(interval):
+    if _checks_run(interval):
+        return " and the checks are ON"
+    return (
+        f", but the checks never run: health_check_interval {show(interval)} is not a positive YAML integer"
+    )
+
+
+def _quoted_false(ctx, path, enabled):
+    """`background_health_checks: "false"`: a non-empty string is truthy (`proxy_server.py:1920`)."""
+    interval_path = (GS, "health_check_interval")
+    interval = ctx.doc.get(interval_path)
+    if not _checks_run(interval):
+        # off at run time already (the interval stops the loop): writing the boolean changes nothing
+        ctx.doc.set(path, False)
+        ctx.report(
+            f"background_health_checks {enabled!r} became false: a quoted string is true for LiteLLM; the checks "
+            f"were off only because health_check_interval {show(interval)} is not a positive YAML integer "
+            "(left as it is: it matters only once the checks are on)",
+            path,
+            manual="to turn the checks on, set background_health_checks: true and health_check_interval: 300",
+        )
+        return
+    if ctx.allow_unsafe(
+        f"background_health_checks {enabled!r} → false: the string is true for LiteLLM, so the checks run now; "
+        "false stops them (every GET /health then calls every provider)",
+        path,
+    ):
+        ctx.doc.set(path, False)
+        ctx.report(
+            f"background_health_checks {enabled!r} became false, as written: the background checks stop",
+            path,
+            manual="if you want them, set background_health_checks: true",
+        )
+    else:
+        ctx.findings[
+            -1
+        ].manual = "write background_health_checks: true (the checks run now) or false, unquoted"
+
+
+def _details(ctx, *, add=True):
+    """health_check_details: false when absent (`add`); a quoted boolean repaired (LiteLLM tests `is not
+    False`, `proxy/health_check.py:220`, so "false" or 0 leaves the details on)."""
+    doc = ctx.doc
     details_path = (GS, "health_check_details")
-    if doc.get(details_path) is MISSING:
+    details = doc.get(details_path)
+    if details is MISSING:
+        if add:
+            doc.set(details_path, False)
+    elif isinstance(details, bool) or details is None:
+        return  # None: LiteLLM's default for the shared checks, True
+    elif isinstance(details, str) and details.strip().lower() in FALSE_STRINGS | TRUE_STRINGS:
+        value = details.strip().lower() in TRUE_STRINGS
+        doc.set(details_path, value)
+        ctx.report(
+            f"health_check_details {details!r} became {show(value)}"
+            + (
+                ": LiteLLM hides the details only for the YAML boolean false, so they were shown"
+                if not value
+                else ""
+            ),
+            details_path,
+        )
+    elif details == 0:
         doc.set(details_path, False)
+        ctx.report(
+            f"health_check_details {details!r} became false: LiteLLM hides the details only for the YAML boolean "
+            "false, so they were shown",
+            details_path,
+        )
+    else:
+        ctx.warn(
+            f"health_check_details is {show(details)}: LiteLLM hides the details only for the YAML boolean false, "
+            "so they are shown",
+            details_path,
+            manual="write health_check_details: false (or true) without quotes",
+        )

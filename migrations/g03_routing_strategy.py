@@ -1,8 +1,9 @@
 """## What it does
 Replaces `router_settings.routing_strategy: usage-based-routing-v2` (or the deprecated
-`usage-based-routing`) with `simple-shuffle`. When any deployment carries rpm/tpm limits, appends
-`enforce_model_rate_limits` to `router_settings.optional_pre_call_checks`, so the limits stay
-enforced.
+`usage-based-routing`) with `simple-shuffle`. When any deployment carries rpm/tpm limits, or
+`general_settings.store_model_in_db` is on (deployments managed in the UI live in the database, where
+autofix cannot see their limits), appends `enforce_model_rate_limits` to
+`router_settings.optional_pre_call_checks`, so the limits stay enforced.
 
 ## Why is this bad?
 LiteLLM's docs call usage-based routing bad for performance: with Redis it adds round trips to
@@ -27,7 +28,10 @@ Safe for the audit's purpose, with two differences measured on the real proxy an
 request that lands on a full deployment gets 429 instead of being sent to one with capacity; and
 simple-shuffle weights by `litellm_params.weight`, then `rpm`, then `tpm`, so in a group where some
 deployments have `litellm_params.rpm` and others have none, the others get no traffic. Other
-strategies are left alone; leftover `routing_strategy_args` are harmless.
+strategies are left alone; leftover `routing_strategy_args` are harmless. Adding
+`enforce_model_rate_limits` for database-kept deployments is safe: the check reads each deployment's
+limits (top level, `litellm_params`, `model_info`) and does nothing for one without any
+(`router_utils/pre_call_checks/model_rate_limit_check.py`).
 """
 from autofix.values import deployments
 
@@ -53,6 +57,13 @@ def _weighted(dep):
     return isinstance(params, dict) and any(params.get(k) is not None for k in ("weight", *LIMITS))
 
 
+def _models_in_db(doc):
+    """general_settings.store_model_in_db on: the proxy also loads deployments from its database
+    (`proxy_server.py:7360`; the env var STORE_MODEL_IN_DB, `proxy_server.py:11768`, is not in the file)."""
+    value = doc.get(("general_settings", "store_model_in_db"), None)
+    return value is True or (isinstance(value, str) and value.strip().lower() in {"true", "yes", "on", "1"})
+
+
 def fix(ctx):
     doc = ctx.doc
     strategy = doc.get(STRATEGY)
@@ -63,13 +74,18 @@ def fix(ctx):
         f"routing_strategy {strategy} → simple-shuffle (the default and recommended strategy)", STRATEGY
     )
     indexed = deployments(doc)
-    if any(_has_limits(d) for _, d in indexed):
+    limited = any(_has_limits(d) for _, d in indexed)
+    in_db = _models_in_db(doc)
+    if limited or in_db:
         if doc.append(CHECKS, "enforce_model_rate_limits"):
-            ctx.report(
-                "added enforce_model_rate_limits to optional_pre_call_checks: simple-shuffle alone only uses rpm/tpm "
-                "as weights",
-                CHECKS,
-            )
+            why = "simple-shuffle alone only uses rpm/tpm as weights"
+            if in_db and not limited:
+                why = (
+                    "general_settings.store_model_in_db is on, so deployments added through the UI or API live in the "
+                    f"database, where they may carry rpm/tpm limits this file does not show; {why} (the check does "
+                    "nothing for a deployment without limits)"
+                )
+            ctx.report(f"added enforce_model_rate_limits to optional_pre_call_checks: {why}", CHECKS)
         ctx.report(
             "rpm/tpm limits stay enforced per deployment, but a request that lands on a full deployment now gets "
             "429 instead of being sent to one with capacity",

@@ -56,6 +56,7 @@ SLUG = "cache-health"
 PRIORITY = "p1"
 SAFETY = "report"
 TITLE = "Cache settings that abort startup or build no cache; monitor the cache with `autofix probe`"
+REFUSES = "the proxy refuses to start"  # these problems stop the proxy only with cache: true
 
 CACHE = (LS, "cache")
 PARAMS = (LS, "cache_params")
@@ -146,6 +147,7 @@ def _check_type(ctx, params: dict, fails: str) -> str | None:
         f"{fails} (ValueError: Unsupported cache type {kind!r})",
         (*PARAMS, "type"),
         manual=f"use one of: {', '.join(sorted(valid))} (local is in memory; redis needs a server)",
+        blocks_startup=fails == REFUSES,
     )
     return None
 
@@ -159,7 +161,9 @@ def _check_keys(ctx, params: dict, kind: str, fails: str) -> None:
     filtered = kind == "redis" and any(_set(params.get(k, MISSING)) for k in FILTERED_TARGETS)
     for key in params:
         if not isinstance(key, str):
-            ctx.warn(f"cache_params has a non-string key {key!r}: {fails}", PARAMS)
+            ctx.warn(
+                f"cache_params has a non-string key {key!r}: {fails}", PARAMS, blocks_startup=fails == REFUSES
+            )
             continue
         path = (*PARAMS, key)
         if key == "disk_cache_dir":
@@ -176,6 +180,7 @@ def _check_keys(ctx, params: dict, kind: str, fails: str) -> None:
                 f"(TypeError: Redis.__init__() got an unexpected keyword argument {key!r}){hint}",
                 path,
                 manual=f"remove or rename cache_params.{key}",
+                blocks_startup=fails == REFUSES,
             )
         elif kind == "s3":
             ctx.warn(
@@ -183,6 +188,7 @@ def _check_keys(ctx, params: dict, kind: str, fails: str) -> None:
                 f"(TypeError: Session.client() got an unexpected keyword argument {key!r}){hint}",
                 path,
                 manual=f"remove or rename cache_params.{key}",
+                blocks_startup=fails == REFUSES,
             )
         else:
             how = "url/cluster/sentinel connection" if kind == "redis" else f"{kind} cache"
@@ -226,9 +232,7 @@ def fix(ctx):
             CACHE,
             manual="write `cache: true` without quotes",
         )
-    fails = (
-        "the proxy refuses to start" if cache is True else "with cache: true the proxy would refuse to start"
-    )
+    fails = REFUSES if cache is True else "with cache: true the proxy would refuse to start"
     if params is MISSING:
         _check_host(ctx, None, "redis")  # the proxy's default type, from the environment
     elif not isinstance(params, dict):
@@ -237,6 +241,7 @@ def fix(ctx):
             f"mapping: {fails} (TypeError while reading it)",
             PARAMS,
             manual="make cache_params a mapping (type, host, port, ...) or delete it",
+            blocks_startup=fails == REFUSES,
         )
     else:
         kind = _check_type(ctx, params, fails)

@@ -4,8 +4,12 @@ Cleans up `litellm_settings` logging:
   unsafe fix, with `LITELLM_LOG=DEBUG` / `--detailed_debug` reported as its replacement;
 - sets `json_logs: true` when it is absent (a quoted `"true"` becomes `true`; an explicit `false` is
   left alone and reported);
-- removes from `callbacks` the bare names LiteLLM cannot load (`webhook`, typos, ...), and the key
-  when nothing loadable is left; turns a single known name (`callbacks: prometheus`) into a list;
+- completes a `callback_settings` entry meant as an HTTP sink that a callback list names, when the
+  config holds its URL: `url` (or `webhook_url`) becomes `endpoint`, and `callback_type: generic_api`
+  and `headers: {}` are added (unsafe);
+- removes from `callbacks` the bare names LiteLLM cannot load (`webhook` without a sink it can
+  complete, typos, ...), and the key when nothing loadable is left; turns a single known name
+  (`callbacks: prometheus`) into a list;
 - moves `litellm_settings.callback_settings` to the top level, where LiteLLM reads it;
 - reports unknown names in `success_callback`/`failure_callback`, and the working form of an HTTP
   sink when the config tries to use `webhook`.
@@ -17,7 +21,9 @@ imported as a Python module and the proxy does not start (`ValueError: Empty mod
 string in `callbacks` is always imported that way, even `prometheus`. In `success_callback` and
 `failure_callback` an unknown name is dropped without any message, so nothing is logged. `webhook`
 is not a callback at all (only a `general_settings.alerting` value): an HTTP sink is a top-level
-`callback_settings` entry with `callback_type: generic_api`.
+`callback_settings` entry with `callback_type: generic_api` and both `endpoint` and `headers`
+(`litellm_core_utils/logging_callback_manager.py` `add_custom_callback_generic_api_str`: without either
+it warns and keeps the bare name, which `callbacks` then imports as a module and the proxy exits).
 
 ## Example
 ```yaml
@@ -28,41 +34,37 @@ litellm_settings:
     webhook:
       url: https://hooks.example.com/litellm
 ```
-Use instead:
+Use instead (the sink completion is an unsafe fix: without `--unsafe-fixes` it is pending, the proxy
+does not start and `--check` exits 1):
 ```yaml
 litellm_settings:
-  callbacks: ["prometheus"]
+  callbacks: ["prometheus", "webhook"]
   json_logs: true
 callback_settings:
   webhook:
-    url: https://hooks.example.com/litellm
-```
-and, to really send logs to that URL, make it a generic_api sink (reported, not written):
-```yaml
-callback_settings:
-  my_webhook:
     callback_type: generic_api
     endpoint: https://hooks.example.com/litellm
     headers: {}
-litellm_settings:
-  success_callback: ["my_webhook"]
-  failure_callback: ["my_webhook"]
 ```
+Without a URL in `callback_settings.webhook`, `webhook` is removed from `callbacks` instead, so the proxy
+starts, and the working form of the sink is reported.
 
 ## Fix safety
 Safe, except the removal of `set_verbose: true` (or any other truthy value), which turns off the
 verbose prints some code paths make: unsafe. A name is removed from `callbacks` only when it is
 certainly invalid: it has no dot, is no `s3://`/`gcs://` path, and is none of LiteLLM 1.110's
-custom-logger names, proxy hooks (`presidio`, the moderation hooks, ...), generic-API names, or names
-defined in `callback_settings`; such a config does not start, so removing the name cannot break a
-working proxy. Unknown names in `success_callback`/`failure_callback` are only reported: they are
+custom-logger names, proxy hooks (`presidio`, the moderation hooks, ...), generic-API names, or complete
+`generic_api` sinks in `callback_settings`; such a config does not start, so removing the name cannot
+break a working proxy. A name whose sink can be completed is kept while the completion is hidden, and
+counts as pending. Unknown names in `success_callback`/`failure_callback` are only reported: they are
 harmless (dropped) and may be meant for another LiteLLM version. Moving `callback_settings` is safe:
 under `litellm_settings` LiteLLM only assigns it when its loop reaches the key, so callbacks listed
 before it never see their settings and `callbacks` hooks never get it as their parameters; at the top
 level it is read before any callback is built, and ends up as the same value. It is not moved (only
 reported) when a top-level `callback_settings` exists, since the nested one would replace it at
-runtime, or when the block holds comments, which a move would lose. An HTTP sink is only reported: a
-generic_api sink sends every request's data to an external endpoint, which needs the user's consent.
+runtime, or when the block holds comments, which a move would lose. Completing an HTTP sink is
+unsafe: a generic_api sink sends every request's data to that endpoint, which needs the user's consent;
+when `callbacks` names it the proxy does not start until then, so the hidden fix counts as pending.
 """
 
 from autofix import litellm_data
@@ -248,6 +250,104 @@ def _write_moved(ctx, value):
     )
 
 
+def _url_key(entry):
+    """The key holding the sink's URL when the entry can be completed as a generic_api sink, else None.
+
+    Completable: no other callback_type, and an endpoint (or a url/webhook_url to become it) that is a
+    non-empty string.
+    """
+    if entry.get("callback_type") not in (None, "generic_api"):
+        return None
+    for key in ("endpoint", "url", "webhook_url"):
+        value = entry.get(key)
+        if isinstance(value, str) and value.strip():
+            return key
+        if key == "endpoint" and value is not None:
+            return None  # an endpoint that is not a URL: the user's to fix
+    return None
+
+
+def _completed(entry, url_key):
+    """The entry as a generic_api sink: callback_type first, the URL as endpoint, headers {} when absent."""
+    out = {} if "callback_type" in entry else {"callback_type": "generic_api"}
+    for key, value in entry.items():
+        if key == "callback_type":
+            value = "generic_api"
+        elif key == url_key:
+            key = "endpoint"
+        out[key] = value
+    if out.get("headers") is None:
+        out["headers"] = {}
+    return out
+
+
+def _complete_in_place(doc, path, entry, url_key):
+    """Complete the entry at `path`: rewritten whole, or with span edits when it holds comments."""
+    # a config set with include files offers no single text to look at: span edits there
+    if hasattr(doc, "text") and not _may_hold_comments(doc, path):
+        doc.set(path, _completed(entry, url_key))
+        return
+    if url_key != "endpoint":
+        doc.rename((*path, url_key), "endpoint")
+    if entry.get("callback_type") != "generic_api":
+        doc.set((*path, "callback_type"), "generic_api")
+    if entry.get("headers") is None:
+        doc.set((*path, "headers"), {})
+
+
+def _complete_sinks(ctx, half_done, moved):
+    """Complete the half-done sinks a callback list names (unsafe): name → True (done) or False (hidden).
+
+    Names in `callbacks` stop the proxy from starting until the sink is complete, so a hidden completion
+    of one of them counts as pending.
+    """
+    out = {}
+    for name, (path, entry, _missing) in half_done.items():
+        used_in = _lists_with(ctx.doc, name)
+        url_key = _url_key(entry)
+        if not used_in or url_key is None or path[0] != TOP[0]:
+            continue  # nothing names it, no URL to send to, or still nested (its move is reported)
+        fatal = "callbacks" in used_in
+        where = " and ".join(f"litellm_settings.{k}" for k in used_in)
+        steps = [f"{url_key} → endpoint"] if url_key != "endpoint" else []
+        steps += ["headers: {}"] if entry.get("headers") is None else []
+        steps += ["callback_type: generic_api"] if entry.get("callback_type") != "generic_api" else []
+        steps = ", ".join(steps)
+        description = (
+            f"complete callback_settings.{name} as a generic_api sink ({steps}): LiteLLM then POSTs the log of "
+            f"every request to that endpoint ({name!r} is in {where})"
+        )
+        if not ctx.allow_unsafe(description, path, blocks_startup=fatal):
+            ctx.findings[-1].manual = _sink_manual(name, entry, used_in)
+            out[name] = False
+            continue
+        try:
+            if isinstance(moved, dict) and name in moved:
+                moved[name] = _completed(entry, url_key)  # written whole by _write_moved
+            else:
+                _complete_in_place(ctx.doc, path, entry, url_key)
+        except EditRefused as exc:
+            ctx.warn(
+                f"callback_settings.{name} could not be completed as a generic_api sink: {exc.reason}",
+                path,
+                manual=_sink_manual(name, entry, used_in),
+                blocks_startup=fatal,
+            )
+            out[name] = False
+            continue
+        ctx.report(
+            f"completed callback_settings.{name} as a generic_api sink ({steps}): {name!r} in {where} now "
+            "sends logs to its endpoint"
+            + ("; before, the proxy did not start (Empty module name)" if fatal else ""),
+            path,
+            manual="add the endpoint's auth headers under headers, if it needs any"
+            if entry.get("headers") is None
+            else None,
+        )
+        out[name] = True
+    return out
+
+
 def _callbacks(ctx, valid):
     doc = ctx.doc
     value = doc.get(CALLBACKS)
@@ -277,6 +377,7 @@ def _callbacks(ctx, valid):
             "litellm_settings.callbacks is empty (null): LiteLLM tries to import it and the proxy does not start",
             CALLBACKS,
             manual="delete the callbacks key, or write callbacks: []",
+            blocks_startup=True,
         )
         return
     if not isinstance(value, list):
@@ -394,24 +495,20 @@ def _sink_manual(name, entry, used_in, *, replacing=None):
     )
 
 
-def _sink_reports(ctx, webhook_in, half_done):
+def _sink_reports(ctx, webhook_in, half_done, handled):
     """Report the working form of an HTTP sink wherever the config reaches for one."""
     for name, (path, entry, missing) in half_done.items():
+        if name in handled:
+            continue  # completed, or its completion reported as an unsafe fix
         url = (
             " (it reads endpoint, not url)" if "endpoint" in missing and entry.get("url") is not None else ""
         )
-        used_in = _lists_with(ctx.doc, name)
+        used_in = _lists_with(ctx.doc, name)  # after the removal from callbacks, if it was there
         message = (
             f"{'.'.join(path)} is not an HTTP sink LiteLLM can use: it lacks {', '.join(missing)}{url}, "
             "so LiteLLM skips it and nothing is sent"
         )
-        if "callbacks" in used_in:  # kept there (defined names are never removed), but it cannot load
-            message += (
-                f"; {name!r} in litellm_settings.callbacks stops the proxy from starting (Empty module name)"
-            )
-        (ctx.warn if "callbacks" in used_in else ctx.report)(
-            message, path, manual=_sink_manual(name, entry, used_in)
-        )
+        ctx.report(message, path, manual=_sink_manual(name, entry, used_in))
     if webhook_in and "webhook" not in half_done:
         where = " and ".join(f"litellm_settings.{k}" for k in webhook_in)
         ctx.report(
@@ -441,8 +538,11 @@ def fix(ctx):
     moved = _move_callback_settings(ctx)
     blocks = [(TOP, moved if moved is not MISSING else doc.get(TOP)), (NESTED, doc.get(NESTED))]
     half_done = _half_done_sinks(blocks, known | hooks | generic | legacy)
-    _callbacks(ctx, known | hooks | generic | defined)
+    handled = _complete_sinks(ctx, half_done, moved)
+    # a sink whose completion is hidden stays listed: its fix is pending (the proxy does not start)
+    sinks = {n for _, block in blocks if isinstance(block, dict) for n, e in block.items() if _is_sink(e)}
+    _callbacks(ctx, known | hooks | generic | sinks | set(handled))
     _event_lists(ctx, known | legacy | generic | defined, hooks, half_done)
     if moved is not MISSING:
         _write_moved(ctx, moved)
-    _sink_reports(ctx, webhook_in, half_done)
+    _sink_reports(ctx, webhook_in, half_done, handled)

@@ -11,7 +11,17 @@ model groups (`[{small_group: [bigger_group, ...]}]`).
   back to the groups of the same mode with strictly larger context windows, smallest first. A group's
   window is its smallest deployment's: `model_info.max_input_tokens`, else `litellm_params.num_ctx` for
   Ollama, else LiteLLM's bundled model map (`ollama/<name>` for `ollama_chat/<name>`). Wildcard groups
-  and embedding, image, audio... groups are left out; groups whose window is unknown are reported.
+  and embedding, image, audio... groups are left out.
+- A group whose window the config does not give but LiteLLM learns at run time falls back to every
+  group whose window is known, smallest first (the pre-call check skips a target the prompt does not
+  fit, and the router tries the next). LiteLLM 1.110.2 learns it from the server in two cases:
+  `ollama/<name>` served at Ollama's default address (`localhost:11434`, the `context_length` of
+  `/api/show`) and `hosted_vllm/<name>` with an `api_base` (the `max_model_len` of that server's
+  `/v1/models`). Other groups whose window is unknown are reported: an `ollama/` deployment at another
+  address (LiteLLM asks `/api/show` only at `OLLAMA_API_BASE` or `localhost:11434`, never at the
+  deployment's `api_base`: its window stays unknown, the prompt is sent to the model and Ollama
+  truncates it, so a fallback cannot fire), `ollama_chat/` models (never looked up on a server), and
+  OpenAI-compatible servers that report no window.
 - Sets `router_settings.enable_pre_call_checks: true`, and an integer `model_info.max_input_tokens` on
   the deployments whose window came from `num_ctx` or the model map. A numeric string or float
   `max_input_tokens` becomes an integer.
@@ -59,7 +69,12 @@ router_settings:
 
 ## Fix safety
 Safe: it only repairs keys LiteLLM ignores or drops, and a derived fallback only fires on a request that
-would otherwise fail or be truncated. Nothing is dropped: merged keys are deleted only after their
+would otherwise fail or be truncated. A run-time window is never written into the file (the server
+says it, and it may change); proven on the live proxy with a fake Ollama and vLLM server: the fallback
+fires for both at the default address, and never for an Ollama elsewhere. Ollama's `/api/show` reports
+the model's trained `context_length`, not the `num_ctx` the server serves: a prompt between the two is
+truncated, not sent to the fallback, which is reported with the step (`max_input_tokens` set to the
+server's `num_ctx`). Nothing is dropped: merged keys are deleted only after their
 entries are in the list LiteLLM reads; a value whose shape cannot be read safely is left alone and
 reported. A `litellm_settings.context_window_fallbacks` list that works is kept, or moved into
 `router_settings` when the router's own list would otherwise hide it. An explicit
@@ -204,6 +219,7 @@ class Deployment:
     local_ollama: bool = False  # served by an Ollama on this machine or network, which truncates at num_ctx
     hint: str = ""  # why the window is unknown, when there is something to say
     pinnable: bool = True  # model_info is missing, null or a mapping, so max_input_tokens can be written
+    runtime: str = ""  # where LiteLLM learns the window at run time, when the config does not say it
 
 
 @dataclass
@@ -227,12 +243,60 @@ class Group:
         windows = [d.window for d in self.deployments]
         return min(windows) if windows and None not in windows else None
 
+    @cached_property
+    def runtime(self) -> list[str]:
+        """Where LiteLLM learns the window of each deployment the config gives none, when it learns all
+        of them at run time ([] otherwise)."""
+        unknown = [d for d in self.deployments if d.window is None]
+        if not unknown or not all(d.runtime for d in unknown):
+            return []
+        return list(dict.fromkeys(d.runtime for d in unknown))
+
 
 @dataclass
 class Scan:
     groups: dict[str, Group] = field(default_factory=dict)
     converted: list[tuple[int, object, int]] = field(default_factory=list)  # (index, old, new)
     broken: list[tuple[int, object]] = field(default_factory=list)  # unusable max_input_tokens
+
+
+OLLAMA_DEFAULT_PORT = 11434
+RUNTIME_OLLAMA = "the context_length of Ollama's /api/show at localhost:11434"
+RUNTIME_VLLM = "the max_model_len of its vLLM server's /v1/models"
+
+
+def _ollama_default_base(api_base) -> bool:
+    """True when the deployment's Ollama is the one LiteLLM asks for a window: `get_model_info` is called
+    without an api_base (`router_rust/surface/model_info.py` `_model_info_row`), so `/api/show` goes to
+    OLLAMA_API_BASE or http://localhost:11434 (`llms/ollama/common_utils.py` `get_api_base`)."""
+    if api_base is None:
+        return True
+    if not isinstance(api_base, str) or api_base.startswith("os.environ/"):
+        return False
+    parts = urlsplit(api_base if "//" in api_base else "//" + api_base)
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    return port == OLLAMA_DEFAULT_PORT and (host == "localhost" or host.startswith("127.") or host == "::1")
+
+
+def _runtime_source(provider: str, params: dict) -> str:
+    """Where LiteLLM 1.110.2 learns a window the config and its map do not give, or "".
+
+    - `ollama/<name>` (not `ollama_chat/`, which get_model_info never maps) at the default base: the
+      server's `/api/show` (`llms/ollama/common_utils.py` `get_runtime_model_info`).
+    - `hosted_vllm/<name>` with an api_base: the router reads `/v1/models` of the deployment's own server
+      (`llms/openai_like/model_info.py`, `router_rust/surface/registry.py` `_arefresh_deployment_model_info`);
+      vLLM answers `max_model_len`. Other OpenAI-compatible servers (llama.cpp...) may not say it.
+    """
+    if provider == "ollama" and _ollama_default_base(params.get("api_base")):
+        return RUNTIME_OLLAMA
+    api_base = params.get("api_base")
+    if provider == "hosted_vllm" and isinstance(api_base, str) and api_base.strip():
+        return RUNTIME_VLLM
+    return ""
 
 
 def _window(dep: Deployment, params: dict, info: dict, model: str, scan: Scan) -> None:
@@ -265,12 +329,21 @@ def _window(dep: Deployment, params: dict, info: dict, model: str, scan: Scan) -
     key = key or base_key
     if key is not None:
         dep.window, dep.source, dep.key = litellm_data.context_window(key), "map", key
-    elif provider in OLLAMA and ":" in full:
+        return
+    dep.runtime = _runtime_source(provider, params)
+    if dep.runtime:
+        return
+    if provider == "ollama":
+        dep.hint = (
+            "LiteLLM asks only the Ollama at OLLAMA_API_BASE or localhost:11434 for a window, not this "
+            "deployment's api_base"
+        )
+    elif provider == "ollama_chat" and ":" in full:
         near = map_key("ollama/" + full.split("/", 1)[1].rsplit(":", 1)[0], "ollama")
         if near is not None:
             dep.hint = (
-                f"the map has {near} ({litellm_data.context_window(near)}), but LiteLLM does not drop the tag; "
-                "it asks the Ollama server"
+                f"the map has {near} ({litellm_data.context_window(near)}), but LiteLLM does not drop the tag, "
+                "and asks no server about an ollama_chat/ model"
             )
 
 
@@ -517,7 +590,8 @@ def _normalize(ctx, found: dict) -> tuple[list | None, bool]:
 
 def _derive(ctx, result: Scan) -> list | None:
     eligible = [g for g in result.groups.values() if g.eligible]
-    unknown = [g for g in eligible if g.window is None]
+    unknown = [g for g in eligible if g.window is None and not g.runtime]
+    runtime = [g for g in eligible if g.window is None and g.runtime]
     by_mode: dict[str, list[Group]] = {}
     for g in eligible:
         if g.window is not None:
@@ -529,6 +603,7 @@ def _derive(ctx, result: Scan) -> list | None:
     for members in by_mode.values():
         windows = [g.window for g in members]
         total += sum(len(members) - bisect.bisect_right(windows, w) for w in windows)
+    total += sum(len(by_mode.get(g.mode, [])) for g in runtime)
     if total > MAX_DERIVED:
         ctx.report(
             f"no {KEY} derived: {sum(map(len, by_mode.values()))} model groups with known context windows would "
@@ -544,21 +619,32 @@ def _derive(ctx, result: Scan) -> list | None:
             bigger = members[bisect.bisect_right(windows, g.window) :]
             if bigger:
                 entries.append((g.window, g.name, {g.name: [h.name for h in bigger]}))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    covered = []
+    for g in sorted(runtime, key=lambda g: g.name):
+        targets = [h.name for h in by_mode.get(g.mode, [])]
+        if targets:  # after the groups of known window: LiteLLM learns this one at run time
+            entries.append((0, g.name, {g.name: targets}))
+            covered.append(g)
     if unknown and len(eligible) >= 2:
         what = f"left out of the derived {KEY}" if entries else f"no {KEY} derived"
         _report_unknown(ctx, unknown, what, ("model_list",))
     if not entries:
         return None
-    entries.sort(key=lambda e: (e[0], e[1]))
     items = [e[2] for e in entries]
     ctx.doc.set(R_NEW, items)
     windows = {g.name: g.window for g in eligible if g.window is not None}
-    described = [f"{name} ({windows[name]}) → {', '.join(item[name])}" for _, name, item in entries]
-    ctx.report(
-        f"derived {RS}.{KEY} from the model groups' context windows (each falls back to the larger ones, "
-        f"smallest first): {listed(described, SHOWN, '; ')}",
-        R_NEW,
-    )
+    described = [
+        f"{name} ({windows[name]}) → {', '.join(item[name])}" for _, name, item in entries if name in windows
+    ]
+    if described:
+        ctx.report(
+            f"derived {RS}.{KEY} from the model groups' context windows (each falls back to the larger ones, "
+            f"smallest first): {listed(described, SHOWN, '; ')}",
+            R_NEW,
+        )
+    if covered:
+        _report_runtime(ctx, covered)
     skipped = [g.name for g in result.groups.values() if g.by_name_only and g.window is not None]
     if skipped:
         ctx.report(
@@ -567,6 +653,27 @@ def _derive(ctx, result: Scan) -> list | None:
             manual="set model_info.mode: chat on their deployments if they are chat models, and run autofix again",
         )
     return items
+
+
+def _report_runtime(ctx, groups: list[Group]) -> None:
+    """The groups covered with a window LiteLLM learns at run time, each with its source."""
+    parts = [f"{g.name} (from {' and '.join(g.runtime)})" for g in groups]
+    ctx.report(
+        f"{KEY} also cover {listed(parts, SHOWN)}: the config gives no window, LiteLLM learns it at run time, so "
+        "each falls back to every group whose window is known, smallest first (the pre-call check skips a "
+        "target the prompt does not fit, and the router goes on to the next)",
+        R_NEW,
+    )
+    ollama = [g.name for g in groups if RUNTIME_OLLAMA in g.runtime]
+    if ollama:
+        ctx.report(
+            f"{listed(ollama, SHOWN)}: /api/show reports the model's trained context_length, not the num_ctx Ollama "
+            "serves (LiteLLM documents a default of 2048): a longer prompt that still fits context_length is "
+            "truncated silently instead of falling back",
+            ("model_list",),
+            manual="set model_info.max_input_tokens on these deployments to the num_ctx the server runs with "
+            "(or set litellm_params.num_ctx), so the fallback fires at that size",
+        )
 
 
 def _report_unknown(ctx, groups: list[Group], what: str, path) -> None:
@@ -746,7 +853,7 @@ def _check_written(ctx, result: Scan, items: list) -> None:
         )
     keys = [next(iter(i)) for i in items if isinstance(i, dict)]
     unknown = [result.groups[k] for k in keys if k in result.groups]
-    unknown = [g for g in unknown if g.eligible and g.window is None]
+    unknown = [g for g in unknown if g.eligible and g.window is None and not g.runtime]
     if unknown:
         _report_unknown(
             ctx,

@@ -83,6 +83,7 @@ def _from_environment_variables(ctx) -> bool:
             f"environment_variables.{ENV} is {weak}, so the proxy refuses to start",
             path,
             manual=f"delete it from the file and {GENERATE}",
+            blocks_startup=True,
         )
     else:
         ctx.report(
@@ -128,6 +129,7 @@ def fix(ctx):
             "fails at startup",
             KEY,
             manual=f"write master_key as {REFERENCE} and {GENERATE}",
+            blocks_startup=True,
         )
         return
     if isinstance(value, str) and ENV_TEMPLATE.search(value):
@@ -158,6 +160,7 @@ def fix(ctx):
         f"general_settings.master_key is {weak}, so the proxy refuses to start; would make it {REFERENCE}",
         KEY,
         manual=GENERATE,
+        blocks_startup=True,
     ):
         return
     doc.set(KEY, REFERENCE)

@@ -145,6 +145,13 @@ MANAGED = {  # router_settings keys the proxy sets itself (litellm/constants.py 
     "search_tools": "the top-level search_tools section",
     "assistants_config": "the top-level assistant_settings section",
 }
+# keys users expect to work, and what does what they meant
+WHERE_INSTEAD = {
+    (LS, "log_level"): (
+        # litellm/_logging.py:716 reads LITELLM_LOG once, at import
+        "the proxy's log level is the env var LITELLM_LOG (DEBUG, INFO, WARNING, ERROR), or the --detailed_debug flag"
+    ),
+}
 VALUE_CHARS = 200
 
 
@@ -153,7 +160,9 @@ VALUE_CHARS = 200
 
 @lru_cache(maxsize=1)
 def _sets() -> dict[str, frozenset[str]]:
-    litellm_attrs = names("litellm_module_globals") | names("litellm_module_imported_names")
+    # an imported name counts only when code reads it back as litellm.NAME: setattr(litellm, ...) rebinds
+    # the module attribute, not the name its own module reads (`log_level`: litellm/_logging.py:716)
+    litellm_attrs = names("litellm_module_globals") | names("litellm_imported_names_read")
     litellm_attrs |= names("litellm_lazy_attributes")
     return {
         "sections": names("top_level_sections"),
@@ -366,6 +375,9 @@ def _settings_key(ctx, section: str, key) -> None:
     if section == RS and key in MANAGED:
         _ignored(ctx, path, why, f"it belongs in {MANAGED[key]}")
         return
+    if (section, key) in WHERE_INSTEAD:
+        _ignored(ctx, path, why, WHERE_INSTEAD[(section, key)])
+        return
     home = _elsewhere(section, str(key))
     if home:
         _ignored(ctx, path, why, f"it belongs under {home}")
@@ -377,11 +389,16 @@ def _settings_key(ctx, section: str, key) -> None:
     _ignored(ctx, path, why, f"did you mean {section}.{guess}?" if guess else "delete it")
 
 
-def _litellm_aliases(ctx, value) -> None:
-    """litellm_settings.model_group_alias: never read; its home is router_settings.model_group_alias."""
+def _misplaced_aliases(ctx, section, value) -> None:
+    """litellm_settings/general_settings.model_group_alias: never read; its home is
+    router_settings.model_group_alias (`proxy_server.py:12674` reads only that one)."""
     doc = ctx.doc
-    src, dst = (LS, "model_group_alias"), (RS, "model_group_alias")
-    why = "LiteLLM sets litellm.model_group_alias, which nothing reads"
+    src, dst = (section, "model_group_alias"), (RS, "model_group_alias")
+    why = (
+        "LiteLLM sets litellm.model_group_alias, which nothing reads"
+        if section == LS
+        else "LiteLLM never reads it in general_settings"
+    )
     if not isinstance(value, dict):
         _ignored(ctx, src, why, f"aliases belong under {RS}.model_group_alias")
         return
@@ -518,11 +535,38 @@ def _may_hold_comments(doc, path) -> bool:
     return False
 
 
+# ---- include: sections another file replaces ---------------------------------------------------------------
+
+
+def _replaced_sections(ctx) -> None:
+    """A top-level section an included file also sets: LiteLLM keeps only the later one.
+
+    `proxy/common_utils/config_includes.py` `_merged_value`: a list value extends the list so far, any
+    other value replaces it, so a root `litellm_settings` is dead when an included file has its own
+    (`/metrics` is then 404 for a root `callbacks: [prometheus]`). Only a config set read with its
+    include files can tell; a single file has no replaced sections.
+    """
+    replaced = getattr(ctx.doc, "replaced_sections", None)
+    if replaced is None:
+        return
+    for key, file, line, by, value in replaced():
+        dead = f" ({', '.join(map(str, value))})" if isinstance(value, dict) and value else ""
+        ctx.warn(
+            f"{key} here is replaced by the {key} of {by}, which LiteLLM merges in later: a value that is not a "
+            f"list is overwritten, not merged, so none of it takes effect{dead}",
+            None,
+            manual=f"merge it into the {key} of {by} (or keep {key} in one file only)",
+        )
+        ctx.findings[-1].line = line
+        ctx.findings[-1].file = file
+
+
 # ---- the fix -------------------------------------------------------------------------------------------
 
 
 def fix(ctx):
     doc = ctx.doc
+    _replaced_sections(ctx)
     root = doc.get(())
     if not isinstance(root, dict):
         return
@@ -536,8 +580,8 @@ def fix(ctx):
         for key in list(settings):
             if not isinstance(key, str) or key_is_read(section, key):
                 continue
-            if (section, key) == (LS, "model_group_alias"):
-                _litellm_aliases(ctx, settings[key])
+            if section in (LS, GS) and key == "model_group_alias":
+                _misplaced_aliases(ctx, section, settings[key])
             else:
                 _settings_key(ctx, section, key)
     _deployments(ctx)

@@ -623,6 +623,16 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
     }
     from litellm._lazy_imports_registry import LITELLM_ATTRIBUTES
 
+    attr_read = module_attributes_read(pkg)
+    sources["litellm_imported_names_read"] = {
+        "files": "litellm/**/*.py",
+        "how": (
+            "ast: the names of litellm_module_imported_names read as an attribute of the litellm module anywhere "
+            "in the package: `litellm.NAME` loaded, `getattr(litellm, 'NAME')`, or `from litellm import NAME`. "
+            "setattr(litellm, key, value) rebinds only that attribute, so an imported name no code reads this "
+            "way (`log_level`, bound from litellm/_logging.py) is never read as a setting"
+        ),
+    }
     sources["litellm_lazy_attributes"] = {
         "object": "litellm._lazy_imports_registry.LITELLM_ATTRIBUTES (keys)",
         "file": "litellm/_lazy_imports_registry.py",
@@ -633,8 +643,35 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
         "litellm_settings_read": sorted(read),
         "litellm_module_globals": sorted(assigned),
         "litellm_module_imported_names": sorted(imported - assigned),
+        "litellm_imported_names_read": sorted((imported - assigned) & attr_read),
         "litellm_lazy_attributes": sorted(LITELLM_ATTRIBUTES),
     }
+
+
+def module_attributes_read(pkg: Path) -> set[str]:
+    """Names read as attributes of the `litellm` module anywhere in the package (see above)."""
+    read: set[str] = set()
+    for path in sorted(pkg.rglob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                if isinstance(node.value, ast.Name) and node.value.id == "litellm":
+                    read.add(node.attr)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+                if (
+                    len(node.args) >= 2
+                    and isinstance(node.args[0], ast.Name)
+                    and node.args[0].id == "litellm"
+                ):
+                    name = str_const(node.args[1])
+                    if name:
+                        read.add(name)
+            elif isinstance(node, ast.ImportFrom) and node.module == "litellm" and node.level == 0:
+                read.update(a.name for a in node.names)
+    return read
 
 
 def node_orelse(chain: ast.If) -> list[ast.stmt]:

@@ -218,7 +218,10 @@ def test_only_groups_of_the_same_mode_fall_back_to_each_other():
 
 
 def test_no_derivation_with_fewer_than_two_known_windows():
-    text = config(("known", 8192), ("unknown-a", None, "hosted_vllm/a"), ("unknown-b", None, "ollama/b:7b"))
+    # no api_base: nothing to ask /v1/models; ollama_chat/: get_model_info asks no server
+    text = config(
+        ("known", 8192), ("unknown-a", None, "hosted_vllm/a"), ("unknown-b", None, "ollama_chat/b:7b")
+    )
     result, _ = fixed(text)
     assert not result.changed
     expected = "context window unknown for unknown-a, unknown-b: no context_window_fallbacks derived"
@@ -226,7 +229,7 @@ def test_no_derivation_with_fewer_than_two_known_windows():
 
 
 def test_unknown_windows_are_reported_not_guessed():
-    text = config(("a", 8192), ("b", 32768), ("c", None, "ollama/llama3.1:latest"))
+    text = config(("a", 8192), ("b", 32768), ("c", None, "ollama_chat/llama3.1:latest"))
     result, data = fixed(text)
     assert data["router_settings"]["context_window_fallbacks"] == [{"a": ["b"]}]
     assert "max_input_tokens" not in str(data["model_list"][2])
@@ -381,3 +384,83 @@ model_list:
     assert any(
         f.kind == "warning" and "max_input_tokens 128000 not written" in f.message for f in result.findings
     )
+
+
+# ---- windows LiteLLM learns at run time (issue 10, item 9; proven live in
+# tests/integration/test_live_g7_runtime_windows.py) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("api_base", "default"),
+    [
+        (None, True),  # LiteLLM's default, http://localhost:11434
+        ("http://127.0.0.1:11434", True),
+        ("http://localhost:11434/", True),
+        ("localhost:11434", True),
+        ("http://127.0.0.1:11435", False),
+        ("http://192.168.1.20:11434", False),  # another host: LiteLLM still asks localhost
+        ("https://ollama.com", False),
+        ("os.environ/OLLAMA_BASE", False),
+    ],
+)
+def test_only_the_default_ollama_is_asked(api_base, default):
+    assert M._ollama_default_base(api_base) is default
+
+
+def test_runtime_sources():
+    doc = Document(
+        """model_list:
+  - model_name: ollama-default
+    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: "http://127.0.0.1:11434"}
+  - model_name: ollama-elsewhere
+    litellm_params: {model: ollama/qwen2.5-coder:7b, api_base: "http://10.0.0.5:11434"}
+  - model_name: ollama-chat
+    litellm_params: {model: ollama_chat/qwen2.5-coder:7b}
+  - model_name: vllm
+    litellm_params: {model: hosted_vllm/org/model, api_base: "http://127.0.0.1:8001/v1"}
+  - model_name: vllm-no-base
+    litellm_params: {model: hosted_vllm/org/model}
+  - model_name: llama-cpp
+    litellm_params: {model: openai/mythomax, api_base: "http://127.0.0.1:8080/v1"}
+"""
+    )
+    groups = M.scan(doc).groups
+    assert {name: g.runtime for name, g in groups.items()} == {
+        "ollama-default": [M.RUNTIME_OLLAMA],
+        "ollama-elsewhere": [],
+        "ollama-chat": [],
+        "vllm": [M.RUNTIME_VLLM],
+        "vllm-no-base": [],
+        "llama-cpp": [],
+    }
+    assert all(g.window is None for g in groups.values())
+    assert "not this deployment's api_base" in groups["ollama-elsewhere"].deployments[0].hint
+
+
+def test_runtime_groups_fall_back_to_every_known_group_smallest_first():
+    text = config(
+        ("big", 131072),
+        ("small", 8192),
+        ("local-ollama", None, "ollama/qwen2.5-coder:7b"),
+        ("local-vllm", None, "hosted_vllm/org/m"),
+        ("far-ollama", None, "ollama/llama3.1:latest"),
+    )
+    text = text.replace(
+        "model: hosted_vllm/org/m", "model: hosted_vllm/org/m\n      api_base: http://127.0.0.1:8001/v1"
+    )
+    text = text.replace(
+        "model: ollama/llama3.1:latest",
+        "model: ollama/llama3.1:latest\n      api_base: http://10.1.1.1:11434",
+    )
+    result, data = fixed(text)
+    assert data["router_settings"]["context_window_fallbacks"] == [
+        {"small": ["big"]},
+        {"local-ollama": ["small", "big"]},
+        {"local-vllm": ["small", "big"]},
+    ]
+    found = messages(result)
+    assert "also cover local-ollama (from the context_length of Ollama's /api/show" in found
+    assert "local-vllm (from the max_model_len of its vLLM server's /v1/models)" in found
+    assert "far-ollama (LiteLLM asks only the Ollama at OLLAMA_API_BASE or localhost:11434" in found
+    assert "truncated silently" in found  # /api/show's context_length is not the num_ctx Ollama serves
+    assert "max_input_tokens" not in str(data["model_list"][2:])  # a run-time window is never written

@@ -28,6 +28,7 @@ STRING_LISTS = [
     "litellm_settings_read",
     "litellm_module_globals",
     "litellm_module_imported_names",
+    "litellm_imported_names_read",
     "litellm_lazy_attributes",
     "cache_types",
     "cache_init_params",
@@ -87,6 +88,10 @@ def test_derived_lists_are_consistent(data: dict) -> None:
     )
     assert not set(data["router_settings_forbidden"]) & set(data["router_settings_keys"])
     assert not set(data["litellm_module_imported_names"]) & set(data["litellm_module_globals"])
+    # imported names read back as litellm.NAME (settings that work) vs. never read (log_level, from _logging)
+    assert set(data["litellm_imported_names_read"]) <= set(data["litellm_module_imported_names"])
+    assert {"json_logs", "request_timeout", "set_verbose"} <= set(data["litellm_imported_names_read"])
+    assert "log_level" not in data["litellm_imported_names_read"]
 
 
 # -- facts read from LiteLLM 1.110.2 (the bundled map litellm/model_prices_and_context_window_backup.json:
