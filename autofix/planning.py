@@ -194,6 +194,8 @@ class EditPlanner:
             rest = self._nl() + self._lines(rendered[1:]) if len(rendered) > 1 else ""
             end = self._content_end(node)
             line_end = self._ix.line_end(start)
+            if end > line_end and self.text[end : self._ix.line_end(end)].lstrip().startswith("#"):
+                end = self._ix.line_end(end)  # the last line's comment is on what is replaced: it goes with it
             if end > line_end and self.text[start:line_end].strip().startswith("#"):
                 # `key:  # why` over a block: the comment stays on the key's line
                 edits = [Edit(line_end, end, rest, depth=VALUE_FIRST)]
@@ -212,7 +214,8 @@ class EditPlanner:
             text = rendered[0][dash + 2 :]
             if len(rendered) > 1:
                 text += self._nl() + self._lines(rendered[1:])
-        return [Edit(start, self._content_end(node), text, depth=VALUE_FIRST)]
+            end = self._content_end(node)
+        return [Edit(start, end, text, depth=VALUE_FIRST)]
 
     def _refuse_shared_inside(self, path: Path, node: Node) -> None:
         """An edit that removes or replaces `node` must not take an anchor that is used elsewhere."""
@@ -309,12 +312,21 @@ class EditPlanner:
         if loc is None or loc.key_node is None or src[-1] != dst[-1] or dst[:-1] == src[:-1]:
             raise CannotMoveText
         parent = loc.chain[-1]
-        if not isinstance(parent, MappingNode) or parent.flow_style or len(parent.value) < 2:
+        if not isinstance(parent, MappingNode) or parent.flow_style:
             raise CannotMoveText
-        cut = self._plan_delete(src)
-        if len(cut) != 1 or cut[0].text or self._ix.line_start(cut[0].start) != cut[0].start:
-            raise CannotMoveText
-        start, end = cut[0].start, cut[0].end
+        if len(parent.value) == 1:  # the only key: its mapping becomes `{}`, keeping the comment on its key line
+            holder = self._locate(src[:-1]) if len(src) > 1 else None
+            if holder is None or holder.key_node is None or get_in(self.data, src[:-1]) != {src[-1]: value}:
+                raise CannotMoveText
+            self._dirty.add(id(parent))
+            cut = self._plan_set(src[:-1], {})
+            start = self._ix.next_line_start(self._colon_end(holder.key_node))
+            end = self._ix.next_line_start(self._ix.line_end(self._content_end(parent)))
+        else:
+            cut = self._plan_delete(src)
+            if len(cut) != 1 or cut[0].text or self._ix.line_start(cut[0].start) != cut[0].start:
+                raise CannotMoveText
+            start, end = cut[0].start, cut[0].end
         column = loc.key_node.start_mark.column
         lines = self.text[start:end].splitlines()
         while lines and not lines[0].strip():

@@ -483,3 +483,15 @@ def test_a_move_the_text_cannot_follow_still_moves_the_value():
     text = "a: {keep: 1, moved: 2}\nb:\n  z: 1\n"
     out = edit(text, ("move", ("a", "moved"), ("b", "moved")))
     assert yaml.safe_load(out) == {"a": {"keep": 1}, "b": {"z": 1, "moved": 2}}
+
+
+@pytest.mark.parametrize("key_comment", ["", "  # ops: keep"])
+def test_moving_the_only_key_leaves_an_empty_mapping_and_takes_its_comments(key_comment):
+    text = f"a:{key_comment}\n  # why\n  k: 1  # note\nb:\n  z: 1\n"
+    out = edit(text, ("move", ("a", "k"), ("b", "k")))
+    assert out == f"a: {{}}{key_comment}\nb:\n  z: 1\n  # why\n  k: 1  # note\n"
+
+
+def test_emptying_a_mapping_drops_the_inline_comment_of_the_key_it_deletes():
+    text = "a:  # keep\n  k: 1  # goes with k\nb: 2\n"
+    assert edit(text, ("delete", ("a", "k"))) == "a: {}  # keep\nb: 2\n"
