@@ -9,7 +9,6 @@ Exit codes: 0 nothing left to fix, 1 fixes pending (or findings with --strict), 
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -40,31 +39,6 @@ def main(argv: list[str] | None = None) -> None:
     app(args=args, prog_name="autofix")
 
 
-class _Style:
-    def __init__(self, stream) -> None:
-        self.on = stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-    def __call__(self, text: str, code: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if self.on else text
-
-    def diff(self, text: str) -> str:
-        if not self.on:
-            return text
-        out = []
-        for line in text.splitlines(keepends=True):
-            if line.startswith(("+++", "---")):
-                out.append(self(line.rstrip("\n"), "1") + "\n")
-            elif line.startswith("+"):
-                out.append(self(line.rstrip("\n"), "32") + "\n")
-            elif line.startswith("-"):
-                out.append(self(line.rstrip("\n"), "31") + "\n")
-            elif line.startswith("@@"):
-                out.append(self(line.rstrip("\n"), "36") + "\n")
-            else:
-                out.append(line)
-        return "".join(out)
-
-
 def _err(message: str) -> None:
     print(
         f"autofix: {message}" if not message.startswith(("autofix", "/", ".")) else message, file=sys.stderr
@@ -78,8 +52,9 @@ def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...]]):
 
     path, ids, unsafe, write, optional_ids = args
     by_id = {m.id: m for m in registry.all_migrations()}
-    return fix_file(path, [by_id[i] for i in ids], unsafe=unsafe, write=write,
-                    optional=[by_id[i] for i in optional_ids])
+    return fix_file(
+        path, [by_id[i] for i in ids], unsafe=unsafe, write=write, optional=[by_id[i] for i in optional_ids]
+    )
 
 
 def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, jobs: int, progress: bool):
@@ -91,8 +66,14 @@ def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, j
     if progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        bar = Progress(TextColumn("autofix"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                       transient=True, console=None)
+        bar = Progress(
+            TextColumn("autofix"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+            console=None,
+        )
         bar.start()
         task = bar.add_task("files", total=len(files))
     try:
@@ -139,10 +120,8 @@ def process(
     from autofix import registry
     from autofix.discover import STDIN, default_config, expand
     from autofix.errors import InputError
-    from autofix.report import mask_line, unified_diff
 
     out = sys.stdout
-    style = _Style(out)
     if fmt not in ("text", "json", "sarif", "github"):
         _err(f"unknown --format {fmt!r}; valid values: text, json, sarif, github")
         return EXIT_ERROR
@@ -174,8 +153,18 @@ def process(
         _err("'-' (stdin to stdout) must be the only path, with the text format")
         return EXIT_ERROR
     optional = [m for m in registry.all_migrations() if m.priority == "p2" and m not in plan]
-    text = fmt == "text" and not to_stdout
-    msg_out = sys.stderr if to_stdout else out
+    report = None
+    if fmt == "text":
+        from autofix.text import TextReport
+
+        report = TextReport(
+            sys.stderr if to_stdout else out,
+            write=write,
+            check=check,
+            strict=strict,
+            show_secrets=show_secrets,
+            diffs=not to_stdout,
+        )
 
     errors = len(targets.errors)
     for exc in targets.errors:
@@ -185,18 +174,18 @@ def process(
         if arg != "-" and path.is_dir() and not any(f.is_relative_to(path) for f in files):
             _err(f"{arg}: no LiteLLM config under this folder")
             errors += 1
-    if text:
+    if report:
         for path, why in targets.skipped:
-            print(f"skipped {path}: {why}", file=msg_out)
+            report.skipped(path, why)
 
     pending = fixed_files = n_fixes = n_findings = hidden = 0
     optional_ids: set[str] = set()
     outcomes = []
-    progress = text and len(files) >= 8 and sys.stderr.isatty()
-    for outcome in _outcomes(files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs,
-                             progress=progress):
+    progress = report is not None and not to_stdout and len(files) >= 8 and sys.stderr.isatty()
+    for outcome in _outcomes(
+        files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs, progress=progress
+    ):
         outcomes.append(outcome)
-        name = outcome.name
         result = outcome.result
         if outcome.error:
             _err(outcome.error)
@@ -205,91 +194,58 @@ def process(
             continue
         optional_ids.update(outcome.optional)
         hidden += sum(len(v) for v in result.hidden_unsafe.values())
-        if result.changed:
-            n_fixes += len(result.applied)
-            if to_stdout:
-                sys.stdout.buffer.write(result.new_bytes)
-                sys.stdout.flush()
-            elif outcome.written is not None:
-                fixed_files += 1
-                if text:
-                    print(style(f"fixed {name}", "1") + f": {', '.join(result.applied)}", file=out)
-                    for written in [outcome.written, *outcome.written_included]:
-                        if written is outcome.written and written in outcome.written_included:
-                            continue
-                        print(f"  backup: {written.backup}", file=out)
-                        print(f"  undo:   autofix restore {written.path}   (or: patch -R {written.path} < "
-                              f"{written.patch})", file=out)
-            else:
-                pending += 1
-                if text and check:
-                    print(f"would fix {name}: {', '.join(result.applied)}", file=out)
-                elif text:
-                    label = "stdin" if outcome.path == STDIN else outcome.path.name
-                    shown = [(label, result.old_bytes, result.new_bytes)]
-                    shown += [(str(i.path), i.old_bytes, i.new_bytes) for i in result.included if i.changed]
-                    for label, old, new in shown:
-                        out.write(style.diff(unified_diff(old.decode("utf-8-sig", "replace"),
-                                                          new.decode("utf-8-sig", "replace"), label,
-                                                          show_secrets=show_secrets)))
-        elif to_stdout:
+        n_findings += len(result.findings)
+        is_pending = False
+        if to_stdout:
             sys.stdout.buffer.write(result.new_bytes)
             sys.stdout.flush()
-        for f in result.findings:
-            n_findings += 1
-            if not (text or to_stdout) or (check and not strict):
-                continue  # --check is one line a file; the findings are counted in the summary
-            where = f.file or name
-            where = f"{where}:{f.line}" if f.line else where
-            tag = {"warning": "warning", "unsafe": "unsafe", "refused": "refused"}.get(f.kind, "note")
-            message = f.message if show_secrets else mask_line(f.message)
-            print(f"{where}: {style(f.migration, '1')} {tag}: {message}", file=msg_out)
-            if f.manual:
-                print(f"    fix by hand: {f.manual if show_secrets else mask_line(f.manual)}", file=msg_out)
+        if result.changed:
+            n_fixes += len(result.applied)
+            if outcome.written is not None:
+                fixed_files += 1
+            elif not to_stdout:
+                pending += 1
+                is_pending = True
+        if report:
+            report.file(outcome, pending=is_pending)
 
+    order = [m.id for m in registry.all_migrations()]
     summary = {
-        "files": len(files), "fixes": n_fixes, "files_changed": fixed_files, "files_pending": pending,
+        "files": len(files),
+        "fixes": n_fixes,
+        "files_changed": fixed_files,
+        "files_pending": pending,
         "unsafe_fixes_hidden": hidden,
-        "optional_fixes_available": [m.id for m in registry.all_migrations() if m.id in optional_ids],
-        "findings": n_findings, "errors": errors, "skipped": len(targets.skipped),
+        "optional_fixes_available": [i for i in order if i in optional_ids],
+        "findings": n_findings,
+        "errors": errors,
+        "skipped": len(targets.skipped),
     }
     if fmt == "json":
         from autofix.formats import render_json
 
-        out.write(render_json(outcomes, list(registry.all_migrations()), write=write, show_secrets=show_secrets,
-                              skipped=targets.skipped, summary=summary))
+        out.write(
+            render_json(
+                outcomes,
+                list(registry.all_migrations()),
+                write=write,
+                show_secrets=show_secrets,
+                skipped=targets.skipped,
+                summary=summary,
+            )
+        )
     elif fmt == "sarif":
         from autofix.formats import render_sarif
 
-        out.write(render_sarif(outcomes, list(registry.all_migrations()), write=write, show_secrets=show_secrets))
+        out.write(
+            render_sarif(outcomes, list(registry.all_migrations()), write=write, show_secrets=show_secrets)
+        )
     elif fmt == "github":
         from autofix.formats import render_github
 
         out.write(render_github(outcomes, write=write, show_secrets=show_secrets))
-
-    if fmt == "text":
-        verb = "applied" if write else "would be applied"
-        parts = [f"{n_fixes} fix{'es' if n_fixes != 1 else ''} {verb}"]
-        if len(files) > 1:
-            parts.append(f"{len(files)} files")
-        if write and not to_stdout:
-            parts.append(f"{fixed_files} file{'s' if fixed_files != 1 else ''} changed")
-        elif pending:
-            parts.append(f"{pending} file{'s' if pending != 1 else ''} to change")
-        if hidden:
-            parts.append(f"{hidden} more fix{'es' if hidden != 1 else ''} with --unsafe-fixes")
-        if optional_ids:
-            order = {m.id: i for i, m in enumerate(registry.all_migrations())}
-            ids = ", ".join(sorted(optional_ids, key=lambda i: order.get(i, 0)))
-            parts.append(f"{len(optional_ids)} optional P2 fix{'es' if len(optional_ids) != 1 else ''} available "
-                         f"with --only p2 ({ids})")
-        if n_findings:
-            parts.append(f"{n_findings} finding{'s' if n_findings != 1 else ''}")
-        if targets.skipped:
-            parts.append(f"{len(targets.skipped)} skipped")
-        if errors:
-            parts.append(f"{errors} error{'s' if errors != 1 else ''}")
-        print(style("; ".join(parts), "1"), file=msg_out)
+    elif report:
+        report.summary(summary, n_files=len(files), to_stdout=to_stdout, order=order)
     if errors:
         return EXIT_ERROR
     if pending or (strict and n_findings):
@@ -322,10 +278,15 @@ def _build_app():
         False, "--show-secrets", help="Do not mask api keys, passwords, tokens in output."
     )
     strict_opt = typer.Option(False, "--strict", help="Exit 1 when any finding is reported.")
-    format_opt = typer.Option("text", "--format", help="Output: text, json, sarif (2.1.0) or github (annotations).")
+    format_opt = typer.Option(
+        "text", "--format", help="Output: text, json, sarif (2.1.0) or github (annotations)."
+    )
     jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
-    litellm_only_opt = typer.Option(False, "--litellm-only",
-                                    help="Skip named files that do not look like LiteLLM configs (for pre-commit).")
+    litellm_only_opt = typer.Option(
+        False,
+        "--litellm-only",
+        help="Skip named files that do not look like LiteLLM configs (for pre-commit).",
+    )
 
     def version_cb(value: bool) -> None:
         if value:
@@ -346,7 +307,9 @@ def _build_app():
         def command(
             paths: list[str] | None = paths_arg,
             dry_run: bool = typer.Option(not writes, "--dry-run", help="Preview only; write nothing."),
-            check: bool = typer.Option(False, "--check", help="No diff: name the files that would change; exit 1 if any."),
+            check: bool = typer.Option(
+                False, "--check", help="No diff: name the files that would change; exit 1 if any."
+            ),
             only: list[str] | None = only_opt,
             skip: list[str] | None = skip_opt,
             unsafe_fixes: bool = unsafe_opt,
@@ -356,13 +319,27 @@ def _build_app():
             jobs: int = jobs_opt,
             litellm_only: bool = litellm_only_opt,
         ) -> None:
-            raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
-                                     write=writes and not (dry_run or check), show_secrets=show_secrets,
-                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only))
+            raise typer.Exit(
+                process(
+                    paths or [],
+                    only=only,
+                    skip=skip,
+                    unsafe=unsafe_fixes,
+                    write=writes and not (dry_run or check),
+                    show_secrets=show_secrets,
+                    strict=strict,
+                    check=check,
+                    fmt=fmt,
+                    jobs=jobs,
+                    litellm_only=litellm_only,
+                )
+            )
 
         app.command(name, help=help_text)(command)
 
-    fix_command("check", "Preview the fixes (the default command): diff, findings, summary. Writes nothing.", False)
+    fix_command(
+        "check", "Preview the fixes (the default command): diff, findings, summary. Writes nothing.", False
+    )
     fix_command("apply", "Apply the selected fixes: backup and patch first, then an atomic replace.", True)
 
     @app.command("list", help="List every fix with its id, slug, priority, safety and title.")
@@ -391,9 +368,13 @@ def _build_app():
     @app.command("probe", help="Check a running proxy: liveliness, readiness, /cache/ping, /metrics.")
     def probe_cmd(
         url: str = typer.Option("http://127.0.0.1:4000", "--url", help="The proxy's base URL."),
-        key_env: str = typer.Option("LITELLM_MASTER_KEY", "--key-env", help="Env var holding the master key."),
+        key_env: str = typer.Option(
+            "LITELLM_MASTER_KEY", "--key-env", help="Env var holding the master key."
+        ),
         fmt: str = typer.Option("text", "--format", help="text or json"),
-        config: Path | None = typer.Option(None, "--config", help="The proxy's config: decides what must be healthy."),
+        config: Path | None = typer.Option(
+            None, "--config", help="The proxy's config: decides what must be healthy."
+        ),
         timeout: float = typer.Option(5.0, "--timeout", help="Seconds per request."),
     ) -> None:
         from autofix.probe import probe_command

@@ -512,42 +512,48 @@ def probe(
 # ------------------------------------------------------------------------------------- the command
 
 
-def _colour_on(stream) -> bool:
-    return (
-        hasattr(stream, "isatty")
-        and stream.isatty()
-        and not os.environ.get("NO_COLOR")
-        and os.environ.get("TERM") != "dumb"
-    )
-
-
-COLOURS = {"ok": "32", "info": "36", "warn": "33", "fail": "31", "skip": "33"}
+COLOURS = {"ok": "green", "info": "cyan", "warn": "yellow", "fail": "red", "skip": "yellow"}
 
 
 def render_text(result: dict, colour: bool = False) -> str:
-    def paint(text: str, code: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if colour else text
+    """The probe's table; with `colour`, styled by rich (the caller decides from the stream)."""
+    import io
 
+    from rich.text import Text
+
+    from autofix.text import console
+
+    buffer = io.StringIO()
+    con = console(buffer)
+    if colour:
+        con = type(con)(
+            file=buffer,
+            markup=False,
+            highlight=False,
+            emoji=False,
+            soft_wrap=True,
+            force_terminal=True,
+            color_system="standard",
+            no_color=False,
+        )
     rows = [(c["name"], c["status"], c["detail"]) for c in result["checks"]]
     w_name = max([len("check"), *(len(r[0]) for r in rows)])
     w_status = max([len("status"), *(len(r[1]) for r in rows)])
-    lines = [
-        paint(f"autofix probe {result['url']}", "1"),
-        f"{'check':<{w_name}}  {'status':<{w_status}}  detail",
-    ]
+    con.print(Text(f"autofix probe {result['url']}", style="bold"))
+    con.print(Text(f"{'check':<{w_name}}  {'status':<{w_status}}  detail"))
     for name, status, detail in rows:
-        lines.append(
-            f"{name:<{w_name}}  {paint(f'{status:<{w_status}}', COLOURS.get(status, '0'))}  {detail}"
-        )
+        line = Text(f"{name:<{w_name}}  ")
+        line.append(f"{status:<{w_status}}", style=COLOURS.get(status, ""))
+        line.append(f"  {detail}")
+        con.print(line)
     if not result["reachable"]:
-        verdict = paint("unreachable", "31")
+        con.print(Text("unreachable", style="red"))
     elif result["healthy"]:
-        verdict = paint("healthy", "32")
+        con.print(Text("healthy", style="green"))
     else:
         bad = ", ".join(c["name"] for c in result["checks"] if not c["ok"])
-        verdict = paint(f"unhealthy ({bad})", "31")
-    lines.append(verdict)
-    return "\n".join(lines) + "\n"
+        con.print(Text(f"unhealthy ({bad})", style="red"))
+    return buffer.getvalue()
 
 
 def _err(message: str) -> None:
@@ -610,7 +616,9 @@ def probe_command(
     if fmt == "json":
         print(json.dumps(result, indent=2, default=str))
     else:
-        sys.stdout.write(render_text(result, _colour_on(sys.stdout)))
+        from autofix.text import Painter
+
+        sys.stdout.write(render_text(result, Painter(sys.stdout).colour))
     if not result["reachable"]:
         _err(result["error"])
         return EXIT_UNREACHABLE
