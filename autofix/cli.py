@@ -22,12 +22,39 @@ def _version() -> str:
     return f"autofix {__version__}"
 
 
+HELP = ("help", "--help", "-h")
+
+
+def _typo(word: str) -> str | None:
+    """The command a mistyped first word was meant to be (`aply` → apply), when it is no file either."""
+    import difflib
+
+    if (
+        word.startswith("-")
+        or "/" in word
+        or "." in word
+        or any(c in word for c in "*?[")
+        or Path(word).exists()
+    ):
+        return None
+    close = difflib.get_close_matches(word.lower(), [*COMMANDS, "help"], n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args in (["--version"], ["-V"]):  # fast path: no typer import
         print(_version())
         raise SystemExit(0)
-    if not args or (args[0] not in COMMANDS and args[0] not in ("--help", "-h")):
+    if args[:1] == ["help"]:
+        args = [*args[1:], "--help"] if len(args) > 1 else ["--help"]
+    if args and args[0] not in COMMANDS and args[0] not in HELP:
+        meant = _typo(args[0])
+        if meant:
+            _err(f"unknown command {args[0]!r}; did you mean {meant!r}? (commands: {', '.join(COMMANDS)})")
+            raise SystemExit(EXIT_ERROR)
+    implicit = not args or (args[0] not in COMMANDS and args[0] not in HELP)
+    if implicit:
         args = ["check", *args]
     import gc
 
@@ -35,8 +62,20 @@ def main(argv: list[str] | None = None) -> None:
     # collector runs full passes over all of them again and again (measured: 2.7x slower at 10,000
     # models). Collect less often; nothing autofix allocates per file lives on in cycles.
     gc.set_threshold(100_000, 50, 100)
-    app = _build_app()
-    app(args=args, prog_name="autofix")
+    import typer
+
+    usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    command = typer.main.get_command(_build_app())
+    try:
+        code = command.main(args=args, prog_name="autofix", standalone_mode=False)
+    except usage_error as exc:
+        where = "autofix" if exc.ctx is None or implicit else exc.ctx.command_path
+        hint = "autofix --help" if where in ("autofix", "autofix check") else f"{where} --help"
+        _err(f"{where}: {exc.format_message().rstrip('.')} (see '{hint}')")
+        code = EXIT_ERROR
+    except typer.Abort:
+        code = 130
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 def _err(message: str) -> None:
@@ -112,7 +151,8 @@ def process(
     write: bool,
     show_secrets: bool,
     strict: bool,
-    check: bool = False,
+    quiet: bool = False,
+    verbose: bool = False,
     fmt: str = "text",
     jobs: int = 1,
     litellm_only: bool = False,
@@ -160,7 +200,7 @@ def process(
         report = TextReport(
             sys.stderr if to_stdout else out,
             write=write,
-            check=check,
+            check=quiet,
             strict=strict,
             show_secrets=show_secrets,
             diffs=not to_stdout,
@@ -253,40 +293,84 @@ def process(
     return EXIT_OK
 
 
+def _group_class():
+    """The root command: its --help shows the command model, the options of check/apply and the exit codes."""
+    from typer.core import TyperGroup
+
+    class Group(TyperGroup):
+        def format_usage(self, ctx, formatter) -> None:
+            formatter.write_usage("autofix", "[check] [OPTIONS] [PATHS]...   preview (the default command)")
+            formatter.write_usage("autofix", "apply [OPTIONS] [PATHS]...     apply (also: autofix --fix)")
+            formatter.write_usage("autofix", "list | explain FIX | restore PATH | probe --url URL")
+
+        def format_options(self, ctx, formatter) -> None:
+            self.format_commands(ctx, formatter)
+            check = self.get_command(ctx, "check")
+            sub = type(ctx)(check, info_name="check", parent=ctx)
+            rows = [p.get_help_record(sub) for p in check.get_params(sub) if p.param_type_name == "option"]
+            rows = [r for r in rows if r and not r[0].startswith("-h")]
+            rows += [p.get_help_record(ctx) for p in self.get_params(ctx)]
+            with formatter.section("Options (check and apply)"):
+                formatter.write_dl([r for r in rows if r])
+
+    return Group
+
+
 def _build_app():
     import typer
 
     app = typer.Typer(
+        cls=_group_class(),
         add_completion=False,
         no_args_is_help=False,
         rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
         help="Upgrade LiteLLM proxy configs in place: ordered, verified fixes that keep every comment.",
+        epilog="Exit codes: 0 nothing left to fix; 1 fixes pending (a preview), or findings with --strict; "
+        "2 a usage or input error (one line each). Run 'autofix COMMAND -h' for a command's options.",
     )
 
     paths_arg = typer.Argument(
         None,
+        metavar="PATHS",
         help="Config files, folders (searched for LiteLLM configs), globs, or - for stdin "
         "(default: config.yaml, litellm_config.yaml, ... here).",
         show_default=False,
     )
     only_opt = typer.Option(
-        None, "--only", help="Run only these fixes: p0, p1, p2, ids (G1) or slugs; comma list or repeated."
+        None,
+        "--only",
+        metavar="FIXES",
+        help="Run only these fixes: p0, p1, p2, ids (G1) or slugs; comma list or repeated.",
     )
-    skip_opt = typer.Option(None, "--skip", help="Leave out these fixes (same values as --only).")
-    unsafe_opt = typer.Option(False, "--unsafe-fixes", help="Also apply fixes that change runtime behaviour.")
+    skip_opt = typer.Option(
+        None, "--skip", metavar="FIXES", help="Leave out these fixes (same values as --only)."
+    )
     secrets_opt = typer.Option(
         False, "--show-secrets", help="Do not mask api keys, passwords, tokens in output."
     )
     strict_opt = typer.Option(False, "--strict", help="Exit 1 when any finding is reported.")
     format_opt = typer.Option(
-        "text", "--format", help="Output: text, json, sarif (2.1.0) or github (annotations)."
+        "text",
+        "--format",
+        metavar="FORMAT",
+        help="Output: text, json, sarif (2.1.0) or github (annotations).",
     )
-    jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
+    quiet_opt = typer.Option(
+        False, "--quiet", "-q", help="Only the summary, a line per file to change, and errors (a CI gate)."
+    )
+    verbose_opt = typer.Option(
+        False, "--verbose", "-v", help="Also every note, and the manual steps of clean files."
+    )
+    jobs_opt = typer.Option(
+        1, "--jobs", "-j", min=1, metavar="N", help="Process files in this many worker processes."
+    )
     litellm_only_opt = typer.Option(
         False,
         "--litellm-only",
         help="Skip named files that do not look like LiteLLM configs (for pre-commit).",
     )
+    check_opt = typer.Option(False, "--check", hidden=True, help="Old spelling of 'autofix check --quiet'.")
 
     def version_cb(value: bool) -> None:
         if value:
@@ -302,33 +386,51 @@ def _build_app():
         pass
 
     def fix_command(name: str, help_text: str, writes: bool):
-        """`check` (the default: preview) and `apply` take the same options; only `apply` writes."""
+        """`check` (the default: preview) and `apply` take the same options; `apply` (or `--fix`) writes,
+        `--dry-run` (or the old `--check`) previews."""
+        if writes:
+            unsafe_help = "Also apply the fixes that change runtime behaviour."
+            mode_opt = typer.Option(
+                False, "--dry-run", help="Preview instead: the same as 'autofix check'.", show_default=False
+            )
+        else:
+            unsafe_help = "Also preview the fixes that change runtime behaviour ('autofix apply --unsafe-fixes' applies them)."
+            mode_opt = typer.Option(
+                False, "--fix", help="Apply the fixes: the same as 'autofix apply'.", show_default=False
+            )
+        unsafe_opt = typer.Option(False, "--unsafe-fixes", help=unsafe_help)
+        # the other command's mode flag, accepted and not listed: `apply --fix`, `check --dry-run`
+        other_opt = typer.Option(False, "--dry-run" if not writes else "--fix", hidden=True)
 
         def command(
             paths: list[str] | None = paths_arg,
-            dry_run: bool = typer.Option(not writes, "--dry-run", help="Preview only; write nothing."),
-            check: bool = typer.Option(
-                False, "--check", help="No diff: name the files that would change; exit 1 if any."
-            ),
+            mode: bool = mode_opt,
+            other: bool = other_opt,
             only: list[str] | None = only_opt,
             skip: list[str] | None = skip_opt,
             unsafe_fixes: bool = unsafe_opt,
-            show_secrets: bool = secrets_opt,
+            quiet: bool = quiet_opt,
+            verbose: bool = verbose_opt,
             strict: bool = strict_opt,
             fmt: str = format_opt,
+            show_secrets: bool = secrets_opt,
             jobs: int = jobs_opt,
             litellm_only: bool = litellm_only_opt,
+            check: bool = check_opt,
         ) -> None:
+            fix, dry_run = (other, mode) if writes else (mode, other)
+            write = (writes or fix) and not (dry_run or check)
             raise typer.Exit(
                 process(
                     paths or [],
                     only=only,
                     skip=skip,
                     unsafe=unsafe_fixes,
-                    write=writes and not (dry_run or check),
+                    write=write,
                     show_secrets=show_secrets,
                     strict=strict,
-                    check=check,
+                    quiet=quiet or check,
+                    verbose=verbose,
                     fmt=fmt,
                     jobs=jobs,
                     litellm_only=litellm_only,
@@ -338,9 +440,17 @@ def _build_app():
         app.command(name, help=help_text)(command)
 
     fix_command(
-        "check", "Preview the fixes (the default command): diff, findings, summary. Writes nothing.", False
+        "check",
+        "Preview the fixes (the default command: 'autofix PATHS' is 'autofix check PATHS'): the diff, what "
+        "would change, the manual steps, a summary. Writes nothing; exits 1 when fixes are pending.",
+        False,
     )
-    fix_command("apply", "Apply the selected fixes: backup and patch first, then an atomic replace.", True)
+    fix_command(
+        "apply",
+        "Apply the selected fixes: a backup and a patch first, then an atomic replace. Exits 0 when "
+        "everything selected was applied.",
+        True,
+    )
 
     @app.command("list", help="List every fix with its id, slug, priority, safety and title.")
     def list_() -> None:
@@ -371,7 +481,7 @@ def _build_app():
         key_env: str = typer.Option(
             "LITELLM_MASTER_KEY", "--key-env", help="Env var holding the master key."
         ),
-        fmt: str = typer.Option("text", "--format", help="text or json"),
+        fmt: str = typer.Option("text", "--format", metavar="FORMAT", help="text or json"),
         config: Path | None = typer.Option(
             None, "--config", help="The proxy's config: decides what must be healthy."
         ),
