@@ -28,7 +28,12 @@ class Outcome:
 
 
 def fix_file(
-    path: Path, plan: list[Migration], *, unsafe: bool = False, write: bool = False, optional: list[Migration] = ()
+    path: Path,
+    plan: list[Migration],
+    *,
+    unsafe: bool = False,
+    write: bool = False,
+    optional: list[Migration] = (),
 ) -> Outcome:
     from autofix import writer
 
@@ -39,19 +44,33 @@ def fix_file(
     try:
         with guard:
             data = read_config(path)
-            result = run(data, plan, name=str(path), unsafe=unsafe, optional=list(optional) if not write else [],
-                         path=path, read=read_config)
+            result = run(
+                data,
+                plan,
+                name=str(path),
+                unsafe=unsafe,
+                optional=list(optional),
+                path=path,
+                read=read_config,
+            )
             outcome.result = result
             outcome.optional = result.optional
             if write and result.changed:
                 # included files first: the config that includes them is written last
                 for inc in result.included:
                     if inc.changed:
-                        outcome.written_included.append(writer.write(inc.path, inc.old_bytes, inc.new_bytes,
-                                                                     _patch(inc.old_bytes, inc.new_bytes, inc.path)))
+                        outcome.written_included.append(
+                            writer.write(
+                                inc.path,
+                                inc.old_bytes,
+                                inc.new_bytes,
+                                _patch(inc.old_bytes, inc.new_bytes, inc.path),
+                            )
+                        )
                 if result.new_bytes != data:
-                    outcome.written = writer.write(path, data, result.new_bytes,
-                                                   _patch(data, result.new_bytes, path))
+                    outcome.written = writer.write(
+                        path, data, result.new_bytes, _patch(data, result.new_bytes, path)
+                    )
                 elif outcome.written_included:
                     outcome.written = outcome.written_included[0]
     except InputError as exc:
@@ -80,5 +99,6 @@ def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optiona
 
 
 def _patch(old: bytes, new: bytes, path: Path) -> str:
-    return unified_diff(old.decode("utf-8-sig", "replace"), new.decode("utf-8-sig", "replace"), path.name,
-                        show_secrets=True)
+    return unified_diff(
+        old.decode("utf-8-sig", "replace"), new.decode("utf-8-sig", "replace"), path.name, show_secrets=True
+    )

@@ -192,18 +192,26 @@ def process(
     if to_stdout and (len(files) > 1 or fmt != "text"):
         _err("'-' (stdin to stdout) must be the only path, with the text format")
         return EXIT_ERROR
-    optional = [m for m in registry.all_migrations() if m.priority == "p2" and m not in plan]
+    default = registry.select(None, None)
+    optional = [
+        m for m in registry.all_migrations() if m not in plan and (m.priority == "p2" or m in default)
+    ]
     report = None
     if fmt == "text":
+        import shlex
+
         from autofix.text import TextReport
 
         report = TextReport(
             sys.stderr if to_stdout else out,
             write=write,
-            check=quiet,
+            quiet=quiet,
+            verbose=verbose,
             strict=strict,
             show_secrets=show_secrets,
             diffs=not to_stdout,
+            labels={m.id: m.slug for m in registry.all_migrations()},
+            rerun=" ".join(shlex.quote(a) for a in args),
         )
 
     errors = len(targets.errors)
@@ -249,14 +257,14 @@ def process(
         if report:
             report.file(outcome, pending=is_pending)
 
-    order = [m.id for m in registry.all_migrations()]
     summary = {
         "files": len(files),
         "fixes": n_fixes,
         "files_changed": fixed_files,
         "files_pending": pending,
         "unsafe_fixes_hidden": hidden,
-        "optional_fixes_available": [i for i in order if i in optional_ids],
+        "default_fixes_pending": [m.id for m in default if m.id in optional_ids],
+        "optional_fixes_available": [m.id for m in optional if m.id in optional_ids and m not in default],
         "findings": n_findings,
         "errors": errors,
         "skipped": len(targets.skipped),
@@ -285,7 +293,7 @@ def process(
 
         out.write(render_github(outcomes, write=write, show_secrets=show_secrets))
     elif report:
-        report.summary(summary, n_files=len(files), to_stdout=to_stdout, order=order)
+        report.summary(summary, n_files=len(files), to_stdout=to_stdout)
     if errors:
         return EXIT_ERROR
     if pending or (strict and n_findings):

@@ -14,8 +14,8 @@ AUTOFIX = Path(sys.executable).parent / "autofix"  # the console script pip inst
 
 
 def autofix(*args, cwd=None, env=None, input=None):
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    full_env.pop("COLUMNS", None) if "COLUMNS" not in (env or {}) else None
+    full_env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    full_env.update({"NO_COLOR": "1", **(env or {})})
     return subprocess.run(
         [str(AUTOFIX), *map(str, args)],
         capture_output=True,
@@ -114,3 +114,102 @@ def test_every_spelling_of_preview_and_apply(config):
         r = autofix(*args, config)
         assert r.returncode == 0, (args, r.stderr)
         assert config.read_bytes() != before, args
+
+
+# --------------------------------------------------------------------------------------- 12.2 output
+
+
+def _section(out: str, start: str, stop: str) -> list[str]:
+    lines = out.splitlines()
+    i = next(n for n, line in enumerate(lines) if line.startswith(start))
+    j = next(n for n, line in enumerate(lines) if n > i and line.startswith(stop))
+    return lines[i + 1 : j]
+
+
+def test_preview_is_diff_then_changes_then_numbered_steps_then_summary(config):
+    r = autofix(config)
+    assert r.returncode == 1, r.stderr
+    out = r.stdout
+    order = [
+        out.index(s)
+        for s in (
+            "--- a/config.yaml",
+            f"would change {config} (7 fixes):",
+            "not changed without --unsafe-fixes (10):",
+            "manual steps (18):",
+            "7 fixes would be applied",
+        )
+    ]
+    assert order == sorted(order)
+    fixes = _section(out, "would change", "not changed")
+    assert [line.split()[0] for line in fixes] == ["G1", "G2", "G3", "G5", "G6", "G7", "X1"]  # a line per fix
+    assert "G6   timeouts                 would add model_list[*].model_info.health_check_timeout (8×)" in out
+    steps = _section(out, "manual steps", "7 fixes would be applied")
+    assert [line.split()[0] for line in steps] == [f"{n}." for n in range(1, 19)]
+    assert len({line.split(": ", 1)[1] for line in steps}) == 18  # each step once
+    assert (
+        out.strip().splitlines()[-1].startswith("7 fixes would be applied; 1 file to change; 10 more fixes")
+    )
+    # a preview never speaks in the past tense, not even in the notes
+    verbose = autofix("-v", config).stdout
+    for word in ("removed ", "added ", "replaced ", "derived ", "enabled "):
+        assert not any(f" {word}" in line for line in _section(out, "would change", "not changed")), word
+        assert not any(
+            line.split(" ", 3)[-1].startswith(word) for line in _section(verbose, "notes:", "manual")
+        ), word
+    assert "would remove litellm_settings.set_verbose" in verbose
+    assert "fix by hand" not in out and len(out.splitlines()) < len(verbose.splitlines())
+
+
+def test_quiet_and_verbose(config):
+    quiet = autofix("--quiet", config)
+    assert quiet.returncode == 1
+    assert quiet.stdout.splitlines() == [
+        f"would fix {config}: G1, G2, G3, G5, G6, G7, X1",
+        "7 fixes would be applied; 1 file to change; 10 more fixes with --unsafe-fixes; 3 optional P2 fixes "
+        "available with --only p2 (G8, G9, G10); 18 manual steps; 31 findings (12 notes: -v)",
+    ]
+    verbose = autofix("--verbose", config).stdout
+    assert "notes:" in verbose and "G3 routing_strategy usage-based-routing-v2 → simple-shuffle" in verbose
+    assert "server_settings.port = 4000 is ignored" in verbose  # each hidden unsafe fix, in full
+
+
+def test_second_run_says_nothing_to_fix_and_counts_the_steps(config):
+    first = autofix("apply", config)
+    assert first.returncode == 0 and f"fixed {config} (7 fixes):" in first.stdout
+    assert "  G5   logging                  removed litellm_settings.set_verbose" in first.stdout
+    assert "manual steps (18):" in first.stdout and "undo:   autofix restore" in first.stdout
+    for args in (("apply",), ()):
+        again = autofix(*args, config)
+        assert again.returncode == 0
+        assert again.stdout.splitlines()[0] == (
+            f"{config}: nothing to fix; 13 manual steps remain; 10 more with "
+            f"--unsafe-fixes (autofix check -v {config} lists them)"
+        )
+        assert "manual steps (" not in again.stdout and "13 manual steps" in again.stdout.splitlines()[-1]
+    assert "manual steps (13):" in autofix("-v", config).stdout
+
+
+def test_after_only_p0_the_summary_names_the_default_fixes_still_pending(config):
+    r = autofix("apply", "--only", "p0", config)
+    assert r.returncode == 0
+    assert f"4 default fixes still pending (G5, G6, G7, X1): run 'autofix apply {config}'" in r.stdout
+    r = autofix("--only", "G3", config)
+    assert (
+        r.returncode == 0
+        and f"nothing to fix; 4 default fixes still pending (G5, G6, G7, X1): 'autofix "
+        f"check {config}' previews them"
+        in r.stdout
+    )
+    r = autofix("apply", config)
+    assert r.returncode == 0 and "still pending" not in r.stdout
+    assert autofix(config).returncode == 0
+
+
+def test_text_wraps_to_the_terminal_width(config):
+    r = autofix(config, env={"COLUMNS": "70"})
+    lines = r.stdout.splitlines()
+    body = lines[lines.index(next(x for x in lines if x.startswith("would change"))) :]
+    assert all(len(line) <= 70 for line in body), [x for x in body if len(x) > 70]
+    assert any(line.startswith("      ") for line in body)  # a hanging indent
+    assert max(len(line) for line in autofix(config).stdout.splitlines()) > 150  # piped: a line stays a line
