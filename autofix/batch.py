@@ -65,11 +65,16 @@ def fix_file(
                                 inc.old_bytes,
                                 inc.new_bytes,
                                 _patch(inc.old_bytes, inc.new_bytes, inc.path),
+                                _ids(inc.changes),
                             )
                         )
                 if result.new_bytes != data:
                     outcome.written = writer.write(
-                        path, data, result.new_bytes, _patch(data, result.new_bytes, path)
+                        path,
+                        data,
+                        result.new_bytes,
+                        _patch(data, result.new_bytes, path),
+                        _ids(c for c in result.changes if not any(c in i.changes for i in result.included)),
                     )
                 elif outcome.written_included:
                     outcome.written = outcome.written_included[0]
@@ -102,3 +107,8 @@ def _patch(old: bytes, new: bytes, path: Path) -> str:
     return unified_diff(
         old.decode("utf-8-sig", "replace"), new.decode("utf-8-sig", "replace"), path.name, show_secrets=True
     )
+
+
+def _ids(changes) -> list[str]:
+    """The fixes that made these changes, in order, each once."""
+    return list(dict.fromkeys(c.migration for c in changes))

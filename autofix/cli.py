@@ -301,6 +301,60 @@ def process(
     return EXIT_OK
 
 
+def restore_command(path: Path, *, list_: bool = False, which: str | None = None, keep: bool = False) -> int:
+    """`autofix restore`: say what is put back, from where, what happens to the bytes it replaces and to
+    the backup."""
+    from autofix import writer
+    from autofix.errors import InputError
+
+    if list_:
+        found = writer.list_backups(path)
+        if not found:
+            _err(f"{path}: no autofix backup in {writer.target_of(path).parent / writer.BACKUP_DIR}")
+            return EXIT_ERROR
+        from autofix.text import table
+
+        rows = []
+        for n, b in enumerate(found, 1):
+            size = "missing" if b.size is None else f"{b.size:,} bytes"
+            fixes = "damaged record" if b.damaged else ", ".join(b.fixes) if b.fixes else "(not recorded)"
+            rows.append([str(n), b.made, size, fixes, b.stamp])
+        table(
+            sys.stdout,
+            ["#", "made (UTC)", "size", "fixes applied", "stamp (--backup)"],
+            rows,
+            title=f"backups of {path} in {found[0].record.parent} (newest first):",
+        )
+        print(f"'autofix restore {path}' puts back #1; '--backup N' or '--backup STAMP' another.")
+        return EXIT_OK
+    info = {b.stamp: b for b in writer.list_backups(path)}
+    try:
+        done = writer.restore(path, which, keep=keep)
+    except InputError as exc:
+        _err(str(exc.located(str(path))))
+        return EXIT_ERROR
+    b = next((b for stamp, b in info.items() if done.backup.name.endswith(f".{stamp}.bak")), None)
+    if b is not None:
+        by = f" by the apply of {', '.join(b.fixes)}" if b.fixes else ""
+        print(f"using the backup {b.stamp} (made {b.made} UTC{by})")
+    if done.kept is None:
+        print(f"{path} already holds that backup's bytes: nothing to save, nothing written")
+    else:
+        edits = (
+            "with hand edits made after that apply"
+            if done.hand_edited
+            else "autofix's output, no edits since"
+        )
+        print(f"saved the current {path} ({edits}) as {done.kept}")
+        print(f"restored {path} from {done.backup}")
+    left = f"{done.left} older backup{'s' if done.left != 1 else ''} left" if done.left else "no backup left"
+    if done.removed:
+        print(f"removed the backup used (--keep keeps it); {left}")
+    else:
+        print(f"kept the backup used; {done.left} backup{'s' if done.left != 1 else ''} left")
+    return EXIT_OK
+
+
 def _group_class():
     """The root command: its --help shows the command model, the options of check/apply and the exit codes."""
     from typer.core import TyperGroup
@@ -499,16 +553,26 @@ def _build_app():
 
         raise typer.Exit(probe_command(url, key_env, fmt, config, timeout))
 
-    @app.command("restore", help="Put back the newest autofix backup of a config.")
-    def restore(path: Path = typer.Argument(..., help="The config to restore.")) -> None:
-        from autofix.errors import InputError
-        from autofix.writer import restore as do_restore
-
-        try:
-            used = do_restore(path)
-        except InputError as exc:
-            _err(str(exc.located(str(path))))
-            raise typer.Exit(EXIT_ERROR) from None
-        print(f"restored {path} from {used}")
+    @app.command(
+        "restore",
+        help="Put back an autofix backup of a config: the newest, or the one --backup names (see --list). "
+        "The bytes it replaces (autofix's output, or hand edits made since) are saved first as "
+        "NAME.STAMP.pre-restore in the backup folder; the backup used is then removed, unless --keep.",
+    )
+    def restore(
+        path: Path = typer.Argument(..., metavar="PATH", help="The config to restore."),
+        list_: bool = typer.Option(
+            False, "--list", "-l", help="List the backups (newest first); change nothing."
+        ),
+        backup: str | None = typer.Option(
+            None,
+            "--backup",
+            "-b",
+            metavar="STAMP|N",
+            help="The backup to put back: its stamp or number in --list.",
+        ),
+        keep: bool = typer.Option(False, "--keep", help="Keep the backup after restoring it."),
+    ) -> None:
+        raise typer.Exit(restore_command(path, list_=list_, which=backup, keep=keep))
 
     return app

@@ -359,3 +359,21 @@ class TextReport:
         if s["errors"]:
             parts.append(f"{s['errors']} error{'s' if s['errors'] != 1 else ''}")
         self.out.line(Text("; ".join(parts), style="bold"))
+
+
+def table(stream: TextIO, headers: list[str], rows: list[list[str]], *, title: str | None = None) -> None:
+    """Rows as a rich table on a terminal; as plain aligned columns otherwise (for scripts and grep)."""
+    out = Painter(stream)
+    if out.console.is_terminal:
+        from rich.table import Table
+
+        t = Table(*headers, title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+        for row in rows:
+            t.add_row(*row)
+        out.console.print(t, soft_wrap=False)
+        return
+    if title:
+        out.line(title)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    for row in [headers, *rows]:
+        out.line("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())

@@ -213,3 +213,54 @@ def test_text_wraps_to_the_terminal_width(config):
     assert all(len(line) <= 70 for line in body), [x for x in body if len(x) > 70]
     assert any(line.startswith("      ") for line in body)  # a hanging indent
     assert max(len(line) for line in autofix(config).stdout.splitlines()) > 150  # piped: a line stays a line
+
+
+# -------------------------------------------------------------------------------------- 12.4 restore
+
+
+def test_restore_says_what_it_does_lists_backups_and_never_loses_the_current_bytes(config):
+    original = config.read_bytes()
+    assert autofix("apply", "--only", "p0", config).returncode == 0
+    after_p0 = config.read_bytes()
+    assert autofix("apply", config).returncode == 0
+    config.write_bytes(config.read_bytes() + b"# a hand edit\n")
+    edited = config.read_bytes()
+
+    listing = autofix("restore", "--list", config)
+    assert listing.returncode == 0 and config.read_bytes() == edited  # --list changes nothing
+    rows = listing.stdout.splitlines()
+    assert rows[0] == f"backups of {config} in {config.parent / '.autofix-backups'} (newest first):"
+    assert rows[1].split() == ["#", "made", "(UTC)", "size", "fixes", "applied", "stamp", "(--backup)"]
+    assert rows[2].split()[0] == "1" and "G5, G6, G7, X1" in rows[2] and f"{len(after_p0):,} bytes" in rows[2]
+    assert rows[3].split()[0] == "2" and "G1, G2, G3" in rows[3] and f"{len(original):,} bytes" in rows[3]
+    oldest_stamp = rows[3].split()[-1]
+
+    r = autofix("restore", config)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("using the backup ") and "by the apply of G5, G6, G7, X1" in lines[0]
+    assert lines[1].startswith(f"saved the current {config} (with hand edits made after that apply) as ")
+    kept = Path(lines[1].rsplit(" as ", 1)[1])
+    assert kept.name.endswith(".pre-restore") and kept.read_bytes() == edited  # the hand edits are not lost
+    assert lines[2].startswith(f"restored {config} from ") and lines[3] == (
+        "removed the backup used (--keep keeps it); 1 older backup left"
+    )
+    assert config.read_bytes() == after_p0
+
+    r = autofix("restore", "--backup", oldest_stamp, "--keep", config)
+    assert r.returncode == 0 and config.read_bytes() == original
+    assert (
+        "(autofix's output, no edits since)" in r.stdout and "kept the backup used; 1 backup left" in r.stdout
+    )
+    assert autofix("restore", "-b", "7", config).returncode == 2
+    r = autofix("restore", "--backup", "1", config)  # the kept one, by its number
+    assert (
+        r.returncode == 0
+        and "already holds that backup's bytes: nothing to save, nothing written" in r.stdout
+    )
+    assert "no backup left" in r.stdout
+    r = autofix("restore", "--list", config)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no autofix backup" in r.stderr
+    help_text = " ".join(autofix("restore", "-h").stdout.split())
+    for text in ("--list", "--backup", "--keep", ".pre-restore", "removed"):
+        assert text in help_text, text
