@@ -27,6 +27,36 @@ class Outcome:
         return "<stdin>" if self.path == STDIN else str(self.path)
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C arrived while a file was being written: the write was finished first; `outcome` says what
+    was written."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome)  # in args, so that it survives the trip back from a --jobs worker
+        self.outcome = outcome
+
+
+@contextlib.contextmanager
+def _deferred_interrupt():
+    """Hold Ctrl-C back while the backup and the config are written (yields the list it lands in)."""
+    import signal
+    import threading
+
+    hits: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield hits
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous in (signal.SIG_IGN, None):
+        yield hits
+        return
+    signal.signal(signal.SIGINT, lambda *_: hits.append(1))
+    try:
+        yield hits
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def fix_file(
     path: Path,
     plan: list[Migration],
@@ -56,28 +86,33 @@ def fix_file(
             outcome.result = result
             outcome.optional = result.optional
             if write and result.changed:
-                # included files first: the config that includes them is written last
-                for inc in result.included:
-                    if inc.changed:
-                        outcome.written_included.append(
-                            writer.write(
-                                inc.path,
-                                inc.old_bytes,
-                                inc.new_bytes,
-                                _patch(inc.old_bytes, inc.new_bytes, inc.path),
-                                _ids(inc.changes),
+                with _deferred_interrupt() as hits:
+                    # included files first: the config that includes them is written last
+                    for inc in result.included:
+                        if inc.changed:
+                            outcome.written_included.append(
+                                writer.write(
+                                    inc.path,
+                                    inc.old_bytes,
+                                    inc.new_bytes,
+                                    _patch(inc.old_bytes, inc.new_bytes, inc.path),
+                                    _ids(inc.changes),
+                                )
                             )
+                    if result.new_bytes != data:
+                        outcome.written = writer.write(
+                            path,
+                            data,
+                            result.new_bytes,
+                            _patch(data, result.new_bytes, path),
+                            _ids(
+                                c for c in result.changes if not any(c in i.changes for i in result.included)
+                            ),
                         )
-                if result.new_bytes != data:
-                    outcome.written = writer.write(
-                        path,
-                        data,
-                        result.new_bytes,
-                        _patch(data, result.new_bytes, path),
-                        _ids(c for c in result.changes if not any(c in i.changes for i in result.included)),
-                    )
-                elif outcome.written_included:
-                    outcome.written = outcome.written_included[0]
+                    elif outcome.written_included:
+                        outcome.written = outcome.written_included[0]
+                if hits:
+                    raise Interrupted(outcome)
     except InputError as exc:
         outcome.error = str(exc if exc.path else exc.located(str(path)))
     except VerificationError as exc:

@@ -96,6 +96,43 @@ def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...]]):
     )
 
 
+class _Stopped(KeyboardInterrupt):
+    """Ctrl-C during a --jobs run: the outcomes of the files the workers finished."""
+
+    def __init__(self, outcomes: list) -> None:
+        super().__init__()
+        self.outcomes = outcomes
+
+
+def _interrupted(files: list[Path], outcomes: list, exc: KeyboardInterrupt, write: bool) -> int:
+    """Ctrl-C: one line saying what was written and what was not; exit 130."""
+    from autofix.batch import Interrupted
+
+    seen = {o.path: o for o in outcomes}
+    late = [exc.outcome] if isinstance(exc, Interrupted) else getattr(exc, "outcomes", [])
+    seen.update({o.path: o for o in late})
+    if not write:
+        _err(f"interrupted: nothing was written (a preview); {len(seen)} of {len(files)} files checked")
+        return 130
+    wrote = [o for o in seen.values() if o.written is not None]
+    names = [
+        str(p) for o in wrote for p in dict.fromkeys([o.written.path, *(w.path for w in o.written_included)])
+    ]
+    rest = [f for f in files if f not in {o.path for o in wrote}]
+
+    def some(items: list) -> str:
+        return ", ".join(map(str, items[:3])) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
+
+    done = (
+        f"wrote {len(names)} file{'s' if len(names) != 1 else ''} ({some(names)}; backups made)"
+        if names
+        else ("wrote nothing")
+    )
+    left = f"{len(rest)} not written ({some(rest)})" if rest else "every file written"
+    _err(f"interrupted: {done}; {left}; no file is left half-written")
+    return 130
+
+
 def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, jobs: int, progress: bool):
     """Yield each file's Outcome, in the order given; in worker processes with --jobs N > 1."""
     from autofix.batch import fix_file
@@ -124,13 +161,24 @@ def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, j
             ids = tuple(m.id for m in plan)
             opt = tuple(m.id for m in optional)
             ctx = multiprocessing.get_context("fork")
-            chunk = max(1, len(files) // (jobs * 16))
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                args = [(f, ids, unsafe, write, opt) for f in files]
-                for outcome in pool.map(_worker, args, chunksize=chunk):
+            # Ctrl-C reaches the workers too: each finishes the file it is writing (batch holds the
+            # interrupt back meanwhile); the files not started are cancelled
+            pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+            futures = [pool.submit(_worker, (f, ids, unsafe, write, opt)) for f in files]
+            try:
+                for future in futures:
+                    outcome = future.result()
                     if bar:
                         bar.advance(task)
                     yield outcome
+            except KeyboardInterrupt:
+                pool.shutdown(wait=True, cancel_futures=True)
+                done = [
+                    f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None
+                ]
+                raise _Stopped(done) from None
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
         else:
             for f in files:
                 outcome = fix_file(f, plan, unsafe=unsafe, write=write, optional=optional)
@@ -230,32 +278,35 @@ def process(
     optional_ids: set[str] = set()
     outcomes = []
     progress = report is not None and not to_stdout and len(files) >= 8 and sys.stderr.isatty()
-    for outcome in _outcomes(
-        files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs, progress=progress
-    ):
-        outcomes.append(outcome)
-        result = outcome.result
-        if outcome.error:
-            _err(outcome.error)
-            errors += 1
-        if result is None or (outcome.error and write and outcome.written is None):
-            continue
-        optional_ids.update(outcome.optional)
-        hidden += sum(len(v) for v in result.hidden_unsafe.values())
-        n_findings += len(result.findings)
-        is_pending = False
-        if to_stdout:
-            sys.stdout.buffer.write(result.new_bytes)
-            sys.stdout.flush()
-        if result.changed:
-            n_fixes += len(result.applied)
-            if outcome.written is not None:
-                fixed_files += 1
-            elif not to_stdout:
-                pending += 1
-                is_pending = True
-        if report:
-            report.file(outcome, pending=is_pending)
+    try:
+        for outcome in _outcomes(
+            files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs, progress=progress
+        ):
+            outcomes.append(outcome)
+            result = outcome.result
+            if outcome.error:
+                _err(outcome.error)
+                errors += 1
+            if result is None or (outcome.error and write and outcome.written is None):
+                continue
+            optional_ids.update(outcome.optional)
+            hidden += sum(len(v) for v in result.hidden_unsafe.values())
+            n_findings += len(result.findings)
+            is_pending = False
+            if to_stdout:
+                sys.stdout.buffer.write(result.new_bytes)
+                sys.stdout.flush()
+            if result.changed:
+                n_fixes += len(result.applied)
+                if outcome.written is not None:
+                    fixed_files += 1
+                elif not to_stdout:
+                    pending += 1
+                    is_pending = True
+            if report:
+                report.file(outcome, pending=is_pending)
+    except KeyboardInterrupt as exc:
+        return _interrupted(files, outcomes, exc, write and not to_stdout)
 
     summary = {
         "files": len(files),

@@ -264,3 +264,40 @@ def test_restore_says_what_it_does_lists_backups_and_never_loses_the_current_byt
     help_text = " ".join(autofix("restore", "-h").stdout.split())
     for text in ("--list", "--backup", "--keep", ".pre-restore", "removed"):
         assert text in help_text, text
+
+
+# --------------------------------------------------------------------------------------- 12.5 Ctrl-C
+
+
+def test_ctrl_c_exits_130_with_one_line_saying_what_was_written(tmp_path):
+    """The second file's lock is held here, so autofix writes the first and then waits: Ctrl-C then."""
+    import signal
+    import time
+
+    from autofix import writer
+
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for path in (first, second):
+        shutil.copy(UNIFIED, path)
+    before = first.read_bytes()
+    env = {k: v for k, v in os.environ.items()} | {"NO_COLOR": "1"}
+    with writer.lock(second):
+        child = subprocess.Popen(
+            [str(AUTOFIX), "apply", str(first), str(second)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while first.read_bytes() == before and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+        assert first.read_bytes() != before, "autofix did not write the first file"
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert err.splitlines() == [
+        f"autofix: interrupted: wrote 1 file ({first}; backups made); 1 not written ({second}); "
+        "no file is left half-written"
+    ]
+    assert second.read_bytes() == UNIFIED.read_bytes() and "Traceback" not in out + err
