@@ -27,6 +27,10 @@ class Outcome:
         return "<stdin>" if self.path == STDIN else str(self.path)
 
 
+# every writer.Written of this process, appended while Ctrl-C is held back: what an interrupted run wrote
+written_log: list = []
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C arrived while a file was being written: the write was finished first; `outcome` says what
     was written."""
@@ -90,15 +94,15 @@ def fix_file(
                     # included files first: the config that includes them is written last
                     for inc in result.included:
                         if inc.changed:
-                            outcome.written_included.append(
-                                writer.write(
-                                    inc.path,
-                                    inc.old_bytes,
-                                    inc.new_bytes,
-                                    _patch(inc.old_bytes, inc.new_bytes, inc.path),
-                                    _ids(inc.changes),
-                                )
+                            done = writer.write(
+                                inc.path,
+                                inc.old_bytes,
+                                inc.new_bytes,
+                                _patch(inc.old_bytes, inc.new_bytes, inc.path),
+                                _ids(inc.changes),
                             )
+                            written_log.append(done)
+                            outcome.written_included.append(done)
                     if result.new_bytes != data:
                         outcome.written = writer.write(
                             path,
@@ -109,6 +113,7 @@ def fix_file(
                                 c for c in result.changes if not any(c in i.changes for i in result.included)
                             ),
                         )
+                        written_log.append(outcome.written)
                     elif outcome.written_included:
                         outcome.written = outcome.written_included[0]
                 if hits:

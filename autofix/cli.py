@@ -114,11 +114,14 @@ def _interrupted(files: list[Path], outcomes: list, exc: KeyboardInterrupt, writ
     if not write:
         _err(f"interrupted: nothing was written (a preview); {len(seen)} of {len(files)} files checked")
         return 130
+    from autofix import batch
+    from autofix.writer import target_of
+
     wrote = [o for o in seen.values() if o.written is not None]
-    names = [
-        str(p) for o in wrote for p in dict.fromkeys([o.written.path, *(w.path for w in o.written_included)])
-    ]
-    rest = [f for f in files if f not in {o.path for o in wrote}]
+    log = [w.path for w in batch.written_log]  # also what was written just before its outcome came back
+    log += [p for o in wrote for p in (o.written.path, *(w.path for w in o.written_included))]
+    names = [str(p) for p in dict.fromkeys(log)]
+    rest = [f for f in files if f not in {o.path for o in wrote} and target_of(f) not in set(log)]
 
     def some(items: list) -> str:
         return ", ".join(map(str, items[:3])) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
