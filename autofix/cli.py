@@ -207,7 +207,9 @@ def process(
     fmt: str = "text",
     jobs: int = 1,
     litellm_only: bool = False,
+    console=None,
 ) -> int:
+    """Check or apply; `console` (a rich Console) takes the text output instead of stdout."""
     from autofix import registry
     from autofix.discover import STDIN, default_config, expand
     from autofix.errors import InputError
@@ -263,6 +265,7 @@ def process(
             diffs=not to_stdout,
             labels={m.id: m.slug for m in registry.all_migrations()},
             rerun=" ".join(shlex.quote(a) for a in args),
+            con=console,
         )
 
     errors = len(targets.errors)
@@ -568,15 +571,26 @@ def _build_app():
         True,
     )
 
-    @app.command("list", help="List every fix with its id, slug, priority, safety and title.")
+    @app.command(
+        "list",
+        help="List every fix: id, slug, priority (p2 runs only when selected), safety (safe; mixed: some "
+        "parts need --unsafe-fixes; report: changes nothing) and title.",
+    )
     def list_() -> None:
         from autofix.registry import all_migrations
+        from autofix.text import table
 
-        ms = all_migrations()
-        print(f"{'id':<5} {'slug':<24} {'priority':<8} {'safety':<7} title")
-        for m in ms:
-            default = "" if m.priority in ("p0", "p1") else "  (opt-in)"
-            print(f"{m.id:<5} {m.slug:<24} {m.priority:<8} {m.safety:<7} {m.title}{default}")
+        rows = [
+            [
+                m.id,
+                m.slug,
+                m.priority + ("" if m.priority in ("p0", "p1") else " (opt-in)"),
+                m.safety,
+                m.title,
+            ]
+            for m in all_migrations()
+        ]
+        table(sys.stdout, ["id", "slug", "priority", "safety", "title"], rows)
 
     @app.command("explain", help="Explain one fix: what it does, why, an example, and its safety.")
     def explain(fix: str = typer.Argument(..., help="A fix id (G1) or slug (prometheus).")) -> None:

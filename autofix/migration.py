@@ -10,7 +10,9 @@ from typing import Any
 from autofix.document import Document, Path, format_path
 
 PRIORITIES = ("p0", "p1", "p2")
-SAFETIES = ("safe", "unsafe", "report")
+# safe: every edit is safe; unsafe: every edit needs --unsafe-fixes; mixed: some parts are safe (or only
+# reports) and some need --unsafe-fixes; report: changes nothing, says the manual step
+SAFETIES = ("safe", "mixed", "unsafe", "report")
 
 
 @dataclass(frozen=True)

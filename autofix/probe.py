@@ -16,8 +16,8 @@ Checks, in order:
   says that metrics are off).
 
 Exit codes: 0 healthy (warnings allowed), 1 unhealthy (a check failed, or a needed check could not run
-because the key is missing or rejected), 2 unreachable (nothing answers at the URL; also a bad
-`--url`, `--format` or `--config`). Codes 1 and 2 come with one line on stderr saying why.
+because the key is missing or rejected), 2 unreachable (nothing answers at the URL, or what answers is
+no LiteLLM proxy: 404 on every endpoint; also a bad `--url`, `--format` or `--config`). Codes 1 and 2 come with one line on stderr saying why.
 
 Cache rules: with `--config` and `litellm_settings.cache: true`, a proxy without a cache is unhealthy;
 with a config that has no cache, "no cache" is fine; without a config, "no cache configured" is a
@@ -506,6 +506,14 @@ def probe(
     result["checks"] = checks
     result["problems"] = [f"{c['name']}: {c['detail']}" for c in checks if not c["ok"]]
     result["healthy"] = not result["problems"]
+    if all(c.get("status_code") == 404 for c in checks):
+        # a server answers, but with 404 on every endpoint a LiteLLM proxy serves: another program
+        result["litellm"] = False
+        result["error"] = (
+            f"{shown} does not look like a LiteLLM proxy: every endpoint answered 404 "
+            f"({', '.join(c['name'] for c in checks)}); is the port right?"
+        )
+        result["problems"] = [result["error"]]
     return _mask(result, key)
 
 
@@ -548,6 +556,8 @@ def render_text(result: dict, colour: bool = False) -> str:
         con.print(line)
     if not result["reachable"]:
         con.print(Text("unreachable", style="red"))
+    elif result.get("litellm") is False:
+        con.print(Text("not a LiteLLM proxy (every endpoint answered 404)", style="red"))
     elif result["healthy"]:
         con.print(Text("healthy", style="green"))
     else:
@@ -619,7 +629,7 @@ def probe_command(
         from autofix.text import Painter
 
         sys.stdout.write(render_text(result, Painter(sys.stdout).colour))
-    if not result["reachable"]:
+    if not result["reachable"] or result.get("litellm") is False:
         _err(result["error"])
         return EXIT_UNREACHABLE
     if not result["healthy"]:

@@ -170,8 +170,9 @@ class TextReport:
         diffs: bool = True,
         labels: dict[str, str] | None = None,
         rerun: str = "",
+        con: Console | None = None,
     ) -> None:
-        self.out = Painter(out)
+        self.out = Painter(out, con)
         self.write, self.quiet, self.verbose, self.strict = write, quiet, verbose, strict
         self.show_secrets = show_secrets
         self.diffs = diffs
@@ -365,9 +366,17 @@ def table(stream: TextIO, headers: list[str], rows: list[list[str]], *, title: s
     """Rows as a rich table on a terminal; as plain aligned columns otherwise (for scripts and grep)."""
     out = Painter(stream)
     if out.console.is_terminal:
+        from rich import box
         from rich.table import Table
 
-        t = Table(*headers, title=title, title_justify="left", header_style="bold", box=None, pad_edge=False)
+        t = Table(
+            *headers,
+            title=title,
+            title_justify="left",
+            header_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+        )
         for row in rows:
             t.add_row(*row)
         out.console.print(t, soft_wrap=False)

@@ -62,7 +62,7 @@ from autofix.litellm_data import names
 ID = "X1"
 SLUG = "model-group-alias"
 PRIORITY = "p1"
-SAFETY = "safe"
+SAFETY = "mixed"
 TITLE = "List-valued model_group_alias: one name becomes a string, several a routing group"
 
 RS = "router_settings"

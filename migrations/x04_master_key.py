@@ -42,7 +42,7 @@ from autofix.document import MISSING
 ID = "X4"
 SLUG = "master-key"
 PRIORITY = "p1"
-SAFETY = "report"
+SAFETY = "mixed"
 TITLE = "The master key LiteLLM requires at startup: from the environment, never weak or literal"
 
 GS = "general_settings"

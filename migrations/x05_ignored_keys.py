@@ -81,7 +81,7 @@ from autofix.report import MASK, SECRET_KEY
 ID = "X5"
 SLUG = "ignored-keys"
 PRIORITY = "p1"
-SAFETY = "report"
+SAFETY = "mixed"
 TITLE = "Sections and keys LiteLLM ignores, with where each setting belongs (deleted with --unsafe-fixes)"
 
 GS, LS, RS = "general_settings", "litellm_settings", "router_settings"

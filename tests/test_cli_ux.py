@@ -301,3 +301,119 @@ def test_ctrl_c_exits_130_with_one_line_saying_what_was_written(tmp_path):
         "no file is left half-written"
     ]
     assert second.read_bytes() == UNIFIED.read_bytes() and "Traceback" not in out + err
+
+
+# ---------------------------------------------------------------------------------- 12.6 small things
+
+
+def test_one_word_for_a_fix_with_safe_and_unsafe_parts(config):
+    import inspect
+
+    from autofix import registry
+
+    mixed = set()
+    for m in registry.all_migrations():
+        asks = "ctx.allow_unsafe" in inspect.getsource(m.module)
+        assert (m.safety in ("mixed", "unsafe")) == asks, (
+            f"{m.id} is {m.safety!r} but asks for --unsafe-fixes: {asks}"
+        )
+        if m.safety == "mixed":
+            mixed.add(m.id)
+    assert mixed == {"G5", "G9", "X1", "X4", "X5"}
+    listing = {line.split()[0]: line.split() for line in autofix("list").stdout.splitlines()[1:]}
+    for mid in mixed:
+        assert "mixed" in listing[mid], listing[mid]
+        assert autofix("explain", mid).stdout.splitlines()[0].endswith(", mixed)")
+    readme = (ROOT / "README.md").read_text()
+    assert "| X1–X5 | beyond the audit | p1 | mixed |" in readme and "**mixed**" in readme
+    assert not any(
+        f"| {mid} |" in line and "| safe |" in line for line in readme.splitlines() for mid in mixed
+    )
+    # a run names the unsafe parts of a mixed fix without calling the fix unsafe
+    out = autofix(config).stdout
+    assert "not changed without --unsafe-fixes (10):" in out and "X1 unsafe" not in out
+
+
+def test_probe_of_a_server_that_is_not_litellm_says_so(tmp_path):
+    import http.server
+    import threading
+
+    class NotFound(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), NotFound)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        r = autofix("probe", "--url", url, env={"LITELLM_MASTER_KEY": "sk-test"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "not a LiteLLM proxy (every endpoint answered 404)"
+    assert r.stderr.strip().splitlines() == [
+        f"autofix probe: {url} does not look like a LiteLLM proxy: every endpoint answered 404 "
+        "(liveliness, readiness, cache, metrics); is the port right?"
+    ]
+    assert "metrics: not enabled" not in r.stdout
+
+
+def test_the_readme_names_the_package_a_user_would_pip_show():
+    readme = (ROOT / "README.md").read_text()
+    first_screen = "\n".join(readme.splitlines()[:40])
+    assert "litellm-autofix" in first_screen and "pip show litellm-autofix" in readme
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "show", "litellm-autofix"], capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0 and "Name: litellm-autofix" in r.stdout
+
+
+# ------------------------------------------------------------------------------------- 12.3 pictures
+
+
+def test_list_is_a_table_on_a_terminal_and_plain_columns_in_a_pipe():
+    import pty
+
+    plain = autofix("list").stdout.splitlines()
+    assert plain[0].split() == ["id", "slug", "priority", "safety", "title"]
+    assert [line.split()[0] for line in plain[1:]] == [f"G{n}" for n in range(1, 11)] + [
+        f"X{n}" for n in range(1, 6)
+    ]
+    assert plain[1].index("prometheus") == plain[0].index("slug")  # aligned columns
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: autofix list on a terminal
+        os.environ.update({"COLUMNS": "120", "LINES": "40", "TERM": "xterm"})
+        os.environ.pop("NO_COLOR", None)
+        os.execv(str(AUTOFIX), [str(AUTOFIX), "list"])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    shown = b"".join(chunks).decode()
+    assert "\033[1m" in shown  # the header is bold
+    lines = [line for line in shown.replace("\r", "").splitlines() if line.strip()]
+    assert any(set(line.strip()) <= set("─ ") for line in lines)  # a rule under the header
+
+
+def test_the_readme_picture_is_what_the_program_prints():
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_screenshot.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    svg = (ROOT / "docs" / "preview.svg").read_text()
+    assert "would&#160;change&#160;config.yaml" in svg or "would change config.yaml" in svg
+    assert "](docs/preview.svg)" in "\n".join((ROOT / "README.md").read_text().splitlines()[:20])
