@@ -417,3 +417,40 @@ def test_the_readme_picture_is_what_the_program_prints():
     svg = (ROOT / "docs" / "preview.svg").read_text()
     assert "would&#160;change&#160;config.yaml" in svg or "would change config.yaml" in svg
     assert "](docs/preview.svg)" in "\n".join((ROOT / "README.md").read_text().splitlines()[:20])
+
+
+# ------------------------------------------------------------------------------- 12.7 a quick test run
+
+
+def test_the_default_run_samples_the_deep_tests_and_ci_runs_them_in_full():
+    env = {k: v for k, v in os.environ.items() if k != "AUTOFIX_DEEP"}
+    quick = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "--co",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "deep",
+            "tests/test_hostile.py",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert "fifty-megabytes" in quick.stdout and "deep-block-seqs-100000" in quick.stdout  # marked deep
+    import test_crash_safety
+    import test_properties
+
+    assert test_crash_safety.DEEP is (os.environ.get("AUTOFIX_DEEP") == "1")
+    assert test_properties.EXAMPLES == (120 if os.environ.get("AUTOFIX_DEEP") == "1" else 25) or (
+        "AUTOFIX_PROPERTY_EXAMPLES" in os.environ
+    )
+    assert "AUTOFIX_DEEP=1 .venv/bin/python -m pytest -q" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "AUTOFIX_DEEP=1" in readme and "of CPU time" in readme
