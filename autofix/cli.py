@@ -349,7 +349,10 @@ def process(
             if report:
                 report.file(outcome, pending=is_pending)
     except KeyboardInterrupt as exc:
-        return _interrupted(files, outcomes, exc, write and not to_stdout)
+        if to_stdout:
+            _err("interrupted: the fixed config was not written to stdout")
+            return 130
+        return _interrupted(files, outcomes, exc, write)
 
     summary = {
         "files": len(files),
