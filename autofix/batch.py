@@ -42,8 +42,47 @@ class Outcome:
         return files
 
 
+# every writer.Written of this process, appended while Ctrl-C is held back: what an interrupted run wrote
+written_log: list = []
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C arrived while a file was being written: the write was finished first; `outcome` says what
+    was written."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome)  # in args, so that it survives the trip back from a --jobs worker
+        self.outcome = outcome
+
+
+@contextlib.contextmanager
+def _deferred_interrupt():
+    """Hold Ctrl-C back while the backup and the config are written (yields the list it lands in)."""
+    import signal
+    import threading
+
+    hits: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield hits
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous in (signal.SIG_IGN, None):
+        yield hits
+        return
+    signal.signal(signal.SIGINT, lambda *_: hits.append(1))
+    try:
+        yield hits
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def fix_file(
-    path: Path, plan: list[Migration], *, unsafe: bool = False, write: bool = False, optional: list[Migration] = (),
+    path: Path,
+    plan: list[Migration],
+    *,
+    unsafe: bool = False,
+    write: bool = False,
+    optional: list[Migration] = (),
     edit_outside: bool = False,
 ) -> Outcome:
     from autofix import writer
@@ -55,21 +94,47 @@ def fix_file(
     try:
         with guard:
             data = read_config(path)
-            result = run(data, plan, name=str(path), unsafe=unsafe, optional=list(optional) if not write else [],
-                         path=path, read=read_config, edit_outside=edit_outside)
+            result = run(
+                data,
+                plan,
+                name=str(path),
+                unsafe=unsafe,
+                optional=list(optional),
+                path=path,
+                read=read_config,
+                edit_outside=edit_outside,
+            )
             outcome.result = result
             outcome.optional = result.optional
             if write and result.changed:
-                # included files first: the config that includes them is written last
-                for inc in result.included:
-                    if inc.changed:
-                        outcome.written_included.append(writer.write(inc.path, inc.old_bytes, inc.new_bytes,
-                                                                     _patch(inc.old_bytes, inc.new_bytes, inc.path)))
-                if result.new_bytes != data:
-                    outcome.written = writer.write(path, data, result.new_bytes,
-                                                   _patch(data, result.new_bytes, path))
-                elif outcome.written_included:
-                    outcome.written = outcome.written_included[0]
+                with _deferred_interrupt() as hits:
+                    # included files first: the config that includes them is written last
+                    for inc in result.included:
+                        if inc.changed:
+                            done = writer.write(
+                                inc.path,
+                                inc.old_bytes,
+                                inc.new_bytes,
+                                _patch(inc.old_bytes, inc.new_bytes, inc.path),
+                                _ids(inc.changes),
+                            )
+                            written_log.append(done)
+                            outcome.written_included.append(done)
+                    if result.new_bytes != data:
+                        outcome.written = writer.write(
+                            path,
+                            data,
+                            result.new_bytes,
+                            _patch(data, result.new_bytes, path),
+                            _ids(
+                                c for c in result.changes if not any(c in i.changes for i in result.included)
+                            ),
+                        )
+                        written_log.append(outcome.written)
+                    elif outcome.written_included:
+                        outcome.written = outcome.written_included[0]
+                if hits:
+                    raise Interrupted(outcome)
     except InputError as exc:
         outcome.error = str(exc if exc.path else exc.located(str(path)))
     except VerificationError as exc:
@@ -96,5 +161,11 @@ def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optiona
 
 
 def _patch(old: bytes, new: bytes, path: Path) -> str:
-    return unified_diff(old.decode("utf-8-sig", "replace"), new.decode("utf-8-sig", "replace"), path.name,
-                        show_secrets=True)
+    return unified_diff(
+        old.decode("utf-8-sig", "replace"), new.decode("utf-8-sig", "replace"), path.name, show_secrets=True
+    )
+
+
+def _ids(changes) -> list[str]:
+    """The fixes that made these changes, in order, each once."""
+    return list(dict.fromkeys(c.migration for c in changes))

@@ -11,7 +11,9 @@ from autofix.changes import Path, format_path
 from autofix.document import Document
 
 PRIORITIES = ("p0", "p1", "p2")
-SAFETIES = ("safe", "unsafe", "report")
+# safe: every edit is safe; unsafe: every edit needs --unsafe-fixes; mixed: some parts are safe (or only
+# reports) and some need --unsafe-fixes; report: changes nothing, says the manual step
+SAFETIES = ("safe", "mixed", "unsafe", "report")
 
 
 @dataclass(frozen=True)

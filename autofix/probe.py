@@ -16,8 +16,8 @@ Checks, in order:
   says that metrics are off).
 
 Exit codes: 0 healthy (warnings allowed), 1 unhealthy (a check failed, or a needed check could not run
-because the key is missing or rejected), 2 unreachable (nothing answers at the URL; also a bad
-`--url`, `--format` or `--config`). Codes 1 and 2 come with one line on stderr saying why.
+because the key is missing or rejected), 2 unreachable (nothing answers at the URL, or what answers is
+no LiteLLM proxy: 404 on every endpoint; also a bad `--url`, `--format` or `--config`). Codes 1 and 2 come with one line on stderr saying why.
 
 Cache rules: with `--config` and `litellm_settings.cache: true`, a proxy without a cache is unhealthy;
 with a config that has no cache, "no cache" is fine; without a config, "no cache configured" is a
@@ -502,48 +502,64 @@ def probe(
     result["checks"] = checks
     result["problems"] = [f"{c['name']}: {c['detail']}" for c in checks if not c["ok"]]
     result["healthy"] = not result["problems"]
+    if all(c.get("status_code") == 404 for c in checks):
+        # a server answers, but with 404 on every endpoint a LiteLLM proxy serves: another program
+        result["litellm"] = False
+        result["error"] = (
+            f"{shown} does not look like a LiteLLM proxy: every endpoint answered 404 "
+            f"({', '.join(c['name'] for c in checks)}); is the port right?"
+        )
+        result["problems"] = [result["error"]]
     return _mask(result, key)
 
 
 # ------------------------------------------------------------------------------------- the command
 
 
-def _colour_on(stream) -> bool:
-    return (
-        hasattr(stream, "isatty")
-        and stream.isatty()
-        and not os.environ.get("NO_COLOR")
-        and os.environ.get("TERM") != "dumb"
-    )
-
-
-COLOURS = {"ok": "32", "info": "36", "warn": "33", "fail": "31", "skip": "33"}
+COLOURS = {"ok": "green", "info": "cyan", "warn": "yellow", "fail": "red", "skip": "yellow"}
 
 
 def render_text(result: dict, colour: bool = False) -> str:
-    def paint(text: str, code: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if colour else text
+    """The probe's table; with `colour`, styled by rich (the caller decides from the stream)."""
+    import io
 
+    from rich.text import Text
+
+    from autofix.text import console
+
+    buffer = io.StringIO()
+    con = console(buffer)
+    if colour:
+        con = type(con)(
+            file=buffer,
+            markup=False,
+            highlight=False,
+            emoji=False,
+            soft_wrap=True,
+            force_terminal=True,
+            color_system="standard",
+            no_color=False,
+        )
     rows = [(c["name"], c["status"], c["detail"]) for c in result["checks"]]
     w_name = max([len("check"), *(len(r[0]) for r in rows)])
     w_status = max([len("status"), *(len(r[1]) for r in rows)])
-    lines = [
-        paint(f"autofix probe {result['url']}", "1"),
-        f"{'check':<{w_name}}  {'status':<{w_status}}  detail",
-    ]
+    con.print(Text(f"autofix probe {result['url']}", style="bold"))
+    con.print(Text(f"{'check':<{w_name}}  {'status':<{w_status}}  detail"))
     for name, status, detail in rows:
-        lines.append(
-            f"{name:<{w_name}}  {paint(f'{status:<{w_status}}', COLOURS.get(status, '0'))}  {detail}"
-        )
+        line = Text(f"{name:<{w_name}}  ")
+        line.append(f"{status:<{w_status}}", style=COLOURS.get(status, ""))
+        line.append(f"  {detail}")
+        con.print(line)
     if not result["reachable"]:
-        verdict = paint("unreachable", "31")
+        con.print(Text("unreachable", style="red"))
+    elif result.get("litellm") is False:
+        con.print(Text("not a LiteLLM proxy (every endpoint answered 404)", style="red"))
     elif result["healthy"]:
-        verdict = paint("healthy", "32")
+        con.print(Text("healthy", style="green"))
     else:
         bad = ", ".join(c["name"] for c in result["checks"] if not c["ok"])
-        verdict = paint(f"unhealthy ({bad})", "31")
-    lines.append(verdict)
-    return "\n".join(lines) + "\n"
+        con.print(Text(f"unhealthy ({bad})", style="red"))
+    return buffer.getvalue()
 
 
 def _err(message: str) -> None:
@@ -606,8 +622,10 @@ def probe_command(
     if fmt == "json":
         print(json.dumps(result, indent=2, default=str))
     else:
-        sys.stdout.write(render_text(result, _colour_on(sys.stdout)))
-    if not result["reachable"]:
+        from autofix.text import Painter
+
+        sys.stdout.write(render_text(result, Painter(sys.stdout).colour))
+    if not result["reachable"] or result.get("litellm") is False:
         _err(result["error"])
         return EXIT_UNREACHABLE
     if not result["healthy"]:

@@ -289,8 +289,9 @@ def _take_lock(name: Path, deadline: float, timeout: float, poll: float) -> int 
         os.close(fd)  # the run before deleted (or someone replaced) the file we waited on: again
 
 
-def write(path: Path, old: bytes, new: bytes, patch: str) -> Written:
-    """Back up `old`, save the patch, then atomically replace the config with `new`."""
+def write(path: Path, old: bytes, new: bytes, patch: str, fixes: list[str] | None = None) -> Written:
+    """Back up `old`, save the patch, then atomically replace the config with `new`. `fixes` (the ids
+    applied) go into the backup's record, for `autofix restore --list`."""
     real = target_of(path)
     try:
         st = real.stat()
@@ -314,6 +315,7 @@ def write(path: Path, old: bytes, new: bytes, patch: str) -> Written:
             "backup": backup.name,
             "old_sha256": _sha256(old),
             "new_sha256": _sha256(new),
+            **({"fixes": list(fixes)} if fixes is not None else {}),
         }
         _write_new(meta, json.dumps(record, indent=1).encode(), private)
         _fsync_dir(folder)
@@ -336,9 +338,54 @@ def backups(path: Path) -> list[Path]:
     return sorted(folder.glob(f"{real.name}.*.json")) if folder.is_dir() else []
 
 
-def restore(path: Path) -> Path:
-    """Put the newest backup back, after checking its hash. The bytes it replaces are kept as
-    `NAME.STAMP.pre-restore` (restore never picks those), and the used backup is retired."""
+@dataclass
+class Backup:
+    """One backup of a config, as `autofix restore --list` shows it."""
+
+    record: Path  # NAME.STAMP.json
+    stamp: str
+    made: str  # UTC, from the stamp
+    size: int | None  # bytes of the .bak (None: missing)
+    fixes: list[str] | None  # the fixes that apply made (None: not recorded, or a damaged record)
+    damaged: bool = False
+
+
+@dataclass
+class Restored:
+    """What `restore` did, for the command line to say."""
+
+    backup: Path  # the .bak that was put back
+    kept: Path | None  # where the bytes it replaced were saved (None: they were the backup's bytes)
+    hand_edited: bool  # the bytes replaced were not autofix's output (edits made after that apply)
+    removed: bool  # the used backup (.bak, .patch, .json) was deleted
+    left: int  # backups of this config that remain
+
+
+def list_backups(path: Path) -> list[Backup]:
+    """The backups of a config, newest first."""
+    real = target_of(path)
+    out = []
+    for meta in reversed(backups(path)):
+        stamp = meta.name[len(real.name) + 1 : -len(".json")]
+        made = f"{stamp[0:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}"
+        try:
+            record = json.loads(meta.read_text())
+            backup = meta.with_name(record["backup"])
+            fixes, damaged = record.get("fixes"), False
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            backup, fixes, damaged = meta.with_suffix(".bak"), None, True
+        try:
+            size = backup.stat().st_size
+        except OSError:
+            size = None
+        out.append(Backup(meta, stamp, made, size, fixes, damaged))
+    return out
+
+
+def restore(path: Path, which: str | None = None, *, keep: bool = False) -> Restored:
+    """Put a backup back (the newest, or `which`: a stamp, a unique start of one, or 1 for the newest,
+    2 for the one before...), after checking its hash. The bytes it replaces are kept as
+    `NAME.STAMP.pre-restore` (restore never picks those); the used backup is deleted unless `keep`."""
     real = target_of(path)
     found = backups(path)
     if not found:
@@ -347,6 +394,19 @@ def restore(path: Path) -> Path:
         )
         raise InputError(f"no autofix backup of {real.name} in {backup_folder(real)}{elsewhere}")
     meta = found[-1]
+    if which is not None:
+        newest_first = list(reversed(found))
+        stamps = [m.name[len(real.name) + 1 : -len(".json")] for m in newest_first]
+        if which.isdigit() and 1 <= int(which) <= len(found) and len(which) < 4:
+            meta = newest_first[int(which) - 1]
+        else:
+            matches = [m for m, st in zip(newest_first, stamps, strict=True) if st.startswith(which)]
+            if len(matches) != 1:
+                raise InputError(
+                    f"{'no' if not matches else 'more than one'} backup of {real.name} matches "
+                    f"{which!r}; 'autofix restore --list {path}' lists them"
+                )
+            meta = matches[0]
     try:
         record = json.loads(meta.read_text())
         backup = meta.with_name(record["backup"])
@@ -362,18 +422,22 @@ def restore(path: Path) -> Path:
         raise InputError(f"cannot read the backup {backup}: {exc.strerror}") from None
     if _sha256(data) != record["old_sha256"]:
         raise InputError(f"the backup {backup.name} does not match its recorded hash; refusing to restore it")
+    kept = None
     try:
         st = real.stat()
         current = real.read_bytes()
         mode = stat.S_IMODE(st.st_mode)
         if current != data:
             stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 1_000_000_000:09d}"
-            _write_new(meta.parent / f"{real.name}.{stamp}.pre-restore", current, mode & 0o644)
+            kept = meta.parent / f"{real.name}.{stamp}.pre-restore"
+            _write_new(kept, current, mode & 0o644)
             atomic_replace(real, data, mode)
-        for used in (meta, backup, backup.with_suffix(".patch")):
-            used.unlink(missing_ok=True)
+        if not keep:
+            for used in (meta, backup, backup.with_suffix(".patch")):
+                used.unlink(missing_ok=True)
     except PermissionError as exc:
         raise InputError(
             f"permission denied writing {exc.filename or real.parent}; nothing was changed"
         ) from None
-    return backup
+    hand_edited = kept is not None and _sha256(current) != record.get("new_sha256")
+    return Restored(backup, kept, hand_edited, not keep, len(backups(path)))

@@ -47,7 +47,7 @@ from autofix.values import GS, RS, as_int, show
 ID = "G2"
 SLUG = "health-checks"
 PRIORITY = "p0"
-SAFETY = "safe"
+SAFETY = "mixed"
 TITLE = "Background health checks in general_settings, with an integer interval"
 
 MISPLACED = ("health_check_interval", "health_check_concurrency")

@@ -75,7 +75,7 @@ from autofix.values import LS, names, show
 ID = "G5"
 SLUG = "logging"
 PRIORITY = "p1"
-SAFETY = "safe"
+SAFETY = "mixed"
 TITLE = "Logging: no set_verbose, json_logs on, only loadable callbacks, top-level callback_settings"
 
 VERBOSE = (LS, "set_verbose")

@@ -59,7 +59,7 @@ from autofix.values import RS, as_int, listed, show
 ID = "G9"
 SLUG = "rate-limits"
 PRIORITY = "p2"
-SAFETY = "safe"
+SAFETY = "mixed"
 TITLE = "Per-model limits from rate_limit_settings as litellm_params rpm/tpm, enforced by the router"
 
 SECTION = "rate_limit_settings"

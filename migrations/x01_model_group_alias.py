@@ -63,7 +63,7 @@ from autofix.values import LS, RS
 ID = "X1"
 SLUG = "model-group-alias"
 PRIORITY = "p1"
-SAFETY = "safe"
+SAFETY = "mixed"
 TITLE = "List-valued model_group_alias: one name becomes a string, several a routing group"
 
 ALIAS = (RS, "model_group_alias")

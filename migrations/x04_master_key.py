@@ -43,7 +43,7 @@ from autofix.values import GS
 ID = "X4"
 SLUG = "master-key"
 PRIORITY = "p1"
-SAFETY = "report"
+SAFETY = "mixed"
 TITLE = "The master key LiteLLM requires at startup: from the environment, never weak or literal"
 
 KEY = (GS, "master_key")

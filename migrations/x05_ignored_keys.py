@@ -82,7 +82,7 @@ from autofix.values import GS, LS, RS, listed
 ID = "X5"
 SLUG = "ignored-keys"
 PRIORITY = "p1"
-SAFETY = "report"
+SAFETY = "mixed"
 TITLE = "Sections and keys LiteLLM ignores, with where each setting belongs (deleted with --unsafe-fixes)"
 
 

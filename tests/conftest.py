@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -21,3 +22,17 @@ def commits(monkeypatch) -> list[bool]:
 
     monkeypatch.setattr(Document, "commit", counting)
     return seen
+
+
+# The deep runs (every SIGKILL trial, full hypothesis budgets, the biggest hostile files) run with
+# AUTOFIX_DEEP=1, as .ci/run does; the default run keeps a representative part of each.
+DEEP = os.environ.get("AUTOFIX_DEEP") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    if DEEP:
+        return
+    skip = pytest.mark.skip(reason="a deep run: AUTOFIX_DEEP=1 (as .ci/run) runs it")
+    for item in items:
+        if "deep" in item.keywords:
+            item.add_marker(skip)

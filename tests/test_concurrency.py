@@ -23,7 +23,7 @@ OLD = (
     b"router_settings:\n"
     b"  routing_strategy: usage-based-routing-v2\n"
 )
-ROUNDS = 8
+ROUNDS = 8 if os.environ.get("AUTOFIX_DEEP") == "1" else 3  # every round in the deep run (.ci/run)
 HOLD = 0.4  # seconds each run holds the lock before its rename, so the other one surely has to wait
 
 
@@ -70,7 +70,7 @@ def test_two_applies_at_once_take_turns(tmp_path, new_bytes):
             assert "Traceback" not in err and "changed on disk" not in err, err
         fixed = [out for out, _ in outs if out.startswith("fixed ")]
         assert len(fixed) == 1, f"round {n}: both or neither fixed the file: {outs}"
-        assert any("0 fixes applied" in out for out, _ in outs), outs
+        assert any("nothing to fix" in out for out, _ in outs), outs
         assert config.read_bytes() == new_bytes
         assert (folder / "link.yaml").is_symlink()
         backups = folder / ".autofix-backups"

@@ -57,6 +57,8 @@ WORKERS = 2  # the machine is shared: at most two children at a time
 RANDOM_IN_WRITE_PHASE = 34  # with the 62 kill points of a clean run (fewer since the lock is a plain flock): 100+
 RANDOM_FROM_START = 6
 SEED = int(os.environ.get("CRASH_SEED", "20251127"))
+DEEP = os.environ.get("AUTOFIX_DEEP") == "1"  # every trial (.ci/run); otherwise a sample of each phase
+PER_PHASE = 2  # kill points per phase in the default run
 PHASES = ("before-backup", "during-backup", "after-backup", "temp-write", "after-rename")
 
 
@@ -154,6 +156,17 @@ def _planned(events: list[tuple[str, ...]]) -> list[Trial]:
             trials.append(Trial(f"{fn}#{n}:{when} ({caller} {arg})", _phase(i, when, events),
                                 f"{fn!r}, {n}, {when!r}"))
     return trials
+
+
+def _sample(planned: list[Trial], rng: random.Random) -> list[Trial]:
+    """PER_PHASE kill points of each phase, picked by the seeded generator (one mid-write among them)."""
+    out: list[Trial] = []
+    for phase in PHASES:
+        points = [t for t in planned if t.phase == phase]
+        out += rng.sample(points, min(PER_PHASE, len(points)))
+    if not any("mid" in t.shim for t in out):
+        out.append(next(t for t in planned if "mid" in t.shim))
+    return out
 
 
 def _random(rng: random.Random) -> list[Trial]:
@@ -255,6 +268,9 @@ def test_sigkill_at_every_write_point_and_at_random_moments(clean_run, tmp_path)
     planned = _planned(events)
     trials = planned + _random(rng)
     assert len(trials) >= 100
+    if not DEEP:  # the default run: a few kill points in every phase, and a few random kills of each kind
+        randoms = [t for t in trials if t.phase == "random"]
+        trials = _sample(planned, rng) + randoms[:2] + randoms[RANDOM_IN_WRITE_PHASE : RANDOM_IN_WRITE_PHASE + 1]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(lambda it: _run_trial(it[1], tmp_path / f"t{it[0]:03d}", new), enumerate(trials)))

@@ -37,11 +37,11 @@ def messages(result, kind: str | None = None) -> list[str]:
 
 def test_metadata():
     expected = {
-        "X1": ("model-group-alias", "safe"),
+        "X1": ("model-group-alias", "mixed"),
         "X2": ("env-references", "safe"),
         "X3": ("cooldown", "safe"),
-        "X4": ("master-key", "report"),
-        "X5": ("ignored-keys", "report"),
+        "X4": ("master-key", "mixed"),
+        "X5": ("ignored-keys", "mixed"),
     }
     ids = [m.id for m in registry.all_migrations()]
     assert ids[-5:] == ["X1", "X2", "X3", "X4", "X5"]  # after G1..G10

@@ -31,7 +31,7 @@ def messages(result, kind: str | None = None) -> list[str]:
 
 
 def test_metadata():
-    assert (G5.id, G5.slug, G5.priority, G5.safety) == ("G5", "logging", "p1", "safe")
+    assert (G5.id, G5.slug, G5.priority, G5.safety) == ("G5", "logging", "p1", "mixed")
     assert (G6.id, G6.slug, G6.priority, G6.safety) == ("G6", "timeouts", "p1", "safe")
     for m in (G5, G6):
         assert m in registry.select()  # p1 runs by default

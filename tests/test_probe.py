@@ -435,12 +435,14 @@ def test_command_bad_config_exit_2(tmp_path, capsys):
 
 def test_colour_only_on_a_terminal_without_no_color(fake, monkeypatch, capsys):
     from autofix import probe as mod
+    from autofix.text import Painter
 
     monkeypatch.setenv(KEY_ENV, KEY)
     result = probe(fake.url, KEY)
     assert "\033[32m" in mod.render_text(result, colour=True)
+    assert "\033[" not in mod.render_text(result, colour=False)
     monkeypatch.setattr(mod.sys.stdout, "isatty", lambda: True, raising=False)
-    assert not mod._colour_on(mod.sys.stdout)  # NO_COLOR is set by the autouse fixture
+    assert not Painter(mod.sys.stdout).colour  # NO_COLOR is set by the autouse fixture
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setenv("TERM", "xterm")
-    assert mod._colour_on(mod.sys.stdout)
+    assert Painter(mod.sys.stdout).colour

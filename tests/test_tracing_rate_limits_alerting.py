@@ -48,7 +48,7 @@ def data(result):
 
 def test_metadata_and_selection():
     assert (G8.id, G8.slug, G8.priority, G8.safety) == ("G8", "tracing", "p2", "safe")
-    assert (G9.id, G9.slug, G9.priority, G9.safety) == ("G9", "rate-limits", "p2", "safe")
+    assert (G9.id, G9.slug, G9.priority, G9.safety) == ("G9", "rate-limits", "p2", "mixed")
     assert (G10.id, G10.slug, G10.priority, G10.safety) == ("G10", "alerting", "p2", "safe")
     default = registry.select()
     for m in P2:
@@ -63,7 +63,7 @@ def test_explain(m):
         [sys.executable, "-m", "autofix", "explain", m.slug], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"# {m.id} {m.slug} (p2, safe)")
+    assert result.stdout.startswith(f"# {m.id} {m.slug} (p2, {m.safety})")
     assert "## Fix safety" in result.stdout
 
 
