@@ -828,6 +828,11 @@ class Document:
                 return None
             path = path[:-1]
 
+    def source_lines(self, path: Path) -> tuple[list[str], int | None]:
+        """The lines of the text as last parsed (where `line` points) and the line of `path` in them."""
+        first = self.line(path)  # first: it may parse the text again
+        return self.text.splitlines(), first
+
     # ---- editing ---------------------------------------------------------------------------------
 
     def set(self, path: Path, value: Any) -> bool:

@@ -25,10 +25,11 @@ class InputError(Exception):
 class EditRefused(Exception):
     """An edit the Document will not make (shared anchor, merge key, ...); becomes a finding."""
 
-    def __init__(self, reason: str, *, line: int | None = None):
+    def __init__(self, reason: str, *, line: int | None = None, path: tuple | None = None):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+        self.path = path  # the path being edited, when known: the finding gets its line on disk
 
 
 class VerificationError(Exception):

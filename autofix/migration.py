@@ -5,12 +5,50 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from autofix.document import Document, Path, format_path
+from autofix.document import MISSING, Path, format_path
 
 PRIORITIES = ("p0", "p1", "p2")
 SAFETIES = ("safe", "unsafe", "report")
+
+
+@runtime_checkable
+class ConfigDoc(Protocol):
+    """What a migration may use of the config it fixes (`ctx.doc`), and nothing more.
+
+    Two classes implement it: `document.Document` (one file) and `includes.ConfigSet` (a config and
+    the files its `include:` pulls in, as LiteLLM merges them). The runner always hands migrations a
+    ConfigSet (a single file is its one-member case), so a migration that reaches for anything not
+    declared here fails on every config, not only on configs with `include:`. Paths are tuples of
+    keys and list indexes; reads see every edit made so far.
+    """
+
+    def get(self, path: Path, default: Any = MISSING) -> Any:
+        """The value at `path` as LiteLLM reads it, or `default`."""
+        ...
+
+    def exists(self, path: Path) -> bool: ...
+
+    def line(self, path: Path) -> int | None:
+        """1-based line of `path` (or its nearest existing parent) in the text as last parsed."""
+        ...
+
+    def source_lines(self, path: Path) -> tuple[list[str], int | None]:
+        """The lines of the file holding `path` (as last parsed) and the 1-based line of `path` there."""
+        ...
+
+    def set(self, path: Path, value: Any) -> bool: ...
+
+    def delete(self, path: Path, prune_empty: bool = False) -> bool: ...
+
+    def append(self, path: Path, item: Any) -> bool: ...
+
+    def remove_item(self, path: Path, item: Any) -> bool: ...
+
+    def rename(self, path: Path, new_key: str) -> bool: ...
+
+    def mapping_to_items(self, path: Path, items: list[dict]) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -58,7 +96,7 @@ class Finding:
 class Context:
     """Handed to a migration's `fix`: the document plus ways to report."""
 
-    doc: Document  # or an includes.ConfigSet: the same interface over several files
+    doc: ConfigDoc  # an includes.ConfigSet: one config file, or a config and its included files
     migration: Migration
     unsafe_fixes: bool = False
     findings: list[Finding] = field(default_factory=list)
@@ -67,7 +105,7 @@ class Context:
     def report(
         self, message: str, path: Path | None = None, *, manual: str | None = None, kind: str = "info"
     ) -> None:
-        # the line is resolved by the runner once the file is final (see runner.locate_findings)
+        # the runner gives the finding the line of `path` in the file on disk (runner.locate_findings)
         self.findings.append(Finding(self.migration.id, message, path, None, manual, kind))
 
     def warn(self, message: str, path: Path | None = None, *, manual: str | None = None) -> None:

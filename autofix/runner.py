@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from autofix.document import Change, Document
 from autofix.errors import EditRefused, VerificationError
-from autofix.includes import INCLUDE_KEY, ConfigSet, load_members
+from autofix.includes import INCLUDE_KEY, ConfigSet, Member, load_members
 from autofix.migration import Context, Finding, Migration
 from autofix.verify import verify
 
@@ -53,7 +52,7 @@ class Result:
         return seen
 
 
-def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
+def _run_one(doc: ConfigSet, m: Migration, unsafe: bool) -> Context:
     ctx = Context(doc, m, unsafe_fixes=unsafe)
     checkpoint = doc.checkpoint()
     doc.migration = m.id
@@ -62,7 +61,8 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
     except EditRefused as exc:
         # undo this migration's partial edits; the rest of the plan goes on
         doc.restore(checkpoint)
-        ctx.findings.append(Finding(m.id, f"not fixed: {exc.reason}", None, exc.line, None, "refused"))
+        line = None if exc.path is not None else exc.line  # a path is located on disk by locate_findings
+        ctx.findings.append(Finding(m.id, f"not fixed: {exc.reason}", exc.path, line, None, "refused"))
     return ctx
 
 
@@ -73,28 +73,33 @@ def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bo
     `optional` migrations are tried on the result afterwards, only to say which would change it
     (`Result.optional`); their edits are rolled back. With `path` (and `read(path) -> bytes`), the
     files named by LiteLLM's `include:` are followed and edited where each key lives
-    (`Result.included`).
+    (`Result.included`). A config without `include:` is the one-member case of the same run.
     """
     doc = Document.from_bytes(data, name)
+    members = [Member(FsPath(name), doc, data)]
     if path is not None and read is not None and isinstance(doc.data, dict) and INCLUDE_KEY in doc.data:
         members = load_members(path, doc, data, read)
-        if len(members) > 1:
-            return _run_set(ConfigSet(members), plan, unsafe=unsafe, optional=optional)
-    original_text = doc.text
-    original_data = copy.deepcopy(doc.data)
-    first_parse = copy.copy(doc)  # the first parse's tree, for the lines of findings about deleted keys
-    result = Result(name, data, data)
-    _passes(doc, plan, unsafe, result)
-    result.changes = list(doc.changes)
-    verify(original_text, doc.text, result.changes, old_data=original_data, new_data=doc.fresh_data())
-    result.new_bytes = doc.render()
-    locate_findings(result.findings, doc, first_parse)
+    cs = ConfigSet(members)
+    result = Result(cs.root.name, data, data)
+    _passes(cs, plan, unsafe, result)
+    result.changes = list(cs.changes)
+    cs.commit()
+    locate_findings(result.findings, cs)  # before verification, which consumes the original data
+    for m in cs.members:
+        try:
+            verify(m.original_text, m.doc.text, m.doc.changes, old_data=m.original_data, new_data=m.doc.fresh_data())
+        except VerificationError as exc:
+            if len(cs.members) == 1:
+                raise
+            raise VerificationError(f"in {m.name}: {exc}") from None
+    result.new_bytes = cs.root.doc.render()
+    result.included = [IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes)) for m in cs.members[1:]]
     if optional:
-        result.optional = _would_change(doc, optional)
+        result.optional = _would_change(cs, optional)
     return result
 
 
-def _passes(doc, plan: list[Migration], unsafe: bool, result: Result) -> None:
+def _passes(doc: ConfigSet, plan: list[Migration], unsafe: bool, result: Result) -> None:
     """Run the plan until a pass changes nothing (at most MAX_PASSES)."""
     seen_findings: set[tuple[str, str, int | None]] = set()
     for n in range(1, MAX_PASSES + 1):
@@ -126,30 +131,7 @@ def _passes(doc, plan: list[Migration], unsafe: bool, result: Result) -> None:
             )
 
 
-def _run_set(cs: ConfigSet, plan: list[Migration], *, unsafe: bool, optional) -> Result:
-    """Run on a config and its included files; each file is verified and rendered on its own."""
-    root = cs.root
-    result = Result(root.name, root.data, root.data)
-    _passes(cs, plan, unsafe, result)
-    result.changes = list(cs.changes)
-    cs.commit()
-    for f in result.findings:  # before verification, which consumes the original data
-        if f.path is not None:
-            name, line = cs.locate(f.path)
-            f.line = line if f.line is None else f.line
-            f.file = None if name == root.name else name
-    for m in cs.members:
-        try:
-            verify(m.original_text, m.doc.text, m.doc.changes, old_data=m.original_data, new_data=m.doc.fresh_data())
-        except VerificationError as exc:
-            raise VerificationError(f"in {m.name}: {exc}") from None
-    result.new_bytes = root.doc.render()
-    result.included = [IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes)) for m in cs.members[1:]]
-    if optional:
-        result.optional = _would_change(cs, optional)
-    return result
-
-def _would_change(doc, migrations: list[Migration]) -> list[str]:
+def _would_change(doc: ConfigSet, migrations: list[Migration]) -> list[str]:
     """Which of `migrations` would change the fixed document. Their edits stay queued on `doc`,
     which the caller no longer uses (the result's bytes are already rendered)."""
     ids = []
@@ -161,9 +143,11 @@ def _would_change(doc, migrations: list[Migration]) -> list[str]:
     return ids
 
 
-def locate_findings(findings: list[Finding], final: Document, original: Document) -> None:
-    """Give each finding the line of its path in the fixed file, or in the original when it was deleted."""
+def locate_findings(findings: list[Finding], cs: ConfigSet) -> None:
+    """Give each finding with a path the line of that path in the file as it is on disk (before any
+    fix): the key's own line, or its nearest existing ancestor's when a fix adds it."""
     for f in findings:
-        if f.line is not None or f.path is None:
+        if f.path is None:
             continue
-        f.line = final.line(f.path) if final.exists(f.path) else original.line(f.path)
+        name, f.line = cs.locate(f.path)
+        f.file = None if name == cs.root.name else name

@@ -55,7 +55,6 @@ def fix(ctx):
         enabled = block.get("enabled", True) if isinstance(block, dict) else block
         port = block.get("port") if isinstance(block, dict) else None
         wants = enabled is not False and block is not None
-        line = doc.line(PROM)
         doc.delete(PROM, prune_empty=True)
         note = "removed server_settings.prometheus: LiteLLM reads no server_settings section"
         if port is not None and wants:
@@ -67,7 +66,6 @@ def fix(ctx):
             )
         else:
             ctx.report(note, PROM)
-        ctx.findings[-1].line = line
     success_only = "prometheus" in names(
         ctx.get(("litellm_settings", "success_callback"))
     ) or "prometheus" in names(ctx.get(("litellm_settings", "failure_callback")))

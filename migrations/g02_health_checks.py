@@ -58,22 +58,20 @@ def _move_misplaced(ctx):
             continue
         dst = (GS, key)
         current = doc.get(dst)
-        line = doc.line(src)
         doc.delete(src)
         if current is MISSING:
             doc.set(dst, value)
             ctx.report(
                 f"moved router_settings.{key} to general_settings: under router_settings it aborts startup",
-                dst,
+                src,
             )
         else:
             ctx.warn(
                 f"deleted router_settings.{key}: {value!r} (it aborts startup there); kept general_settings.{key}: "
                 f"{current!r}",
-                dst,
+                src,
                 manual=f"check which value you meant for general_settings.{key}",
             )
-        ctx.findings[-1].line = line
 
 
 def fix(ctx):

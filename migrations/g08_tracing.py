@@ -449,7 +449,6 @@ def _remove_general_otel(ctx):
     value = doc.get(GENERAL_OTEL)
     if value is MISSING:
         return False
-    line = doc.line(GENERAL_OTEL)
     doc.delete(GENERAL_OTEL, prune_empty=True)
     note = " (it never switched tracing off)" if _is_off(value) else ""
     ctx.report(
@@ -457,7 +456,6 @@ def _remove_general_otel(ctx):
         "litellm_settings.callbacks turns tracing on",
         GENERAL_OTEL,
     )
-    ctx.findings[-1].line = line
     return True
 
 
