@@ -135,3 +135,65 @@ def test_missing_include_is_one_clear_error(tmp_path):
                        env=env, timeout=60)
     assert r.returncode == 2 and "nope.yaml" in r.stderr and "no such file" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def _protocol_members() -> set[str]:
+    from autofix.migration import ConfigDoc
+
+    return {n for n in vars(ConfigDoc) if not n.startswith("_")}
+
+
+def test_document_and_config_set_implement_the_whole_declared_interface():
+    from autofix.document import Document
+    from autofix.includes import ConfigSet
+
+    members = _protocol_members()
+    assert {"get", "set", "delete", "line", "source_lines"} <= members
+    for cls in (Document, ConfigSet):
+        missing = [n for n in members if not callable(getattr(cls, n, None))]
+        assert not missing, f"{cls.__name__} lacks {missing}"
+
+
+def test_migrations_use_only_the_declared_interface():
+    """Every attribute a migration reads on its document is declared by migration.ConfigDoc."""
+    import re
+
+    used: dict[str, set[str]] = {}
+    for path in sorted((Path(__file__).resolve().parent.parent / "migrations").glob("*.py")):
+        for name in re.findall(r"\b(?:ctx\.)?doc\.([A-Za-z_]\w*)", path.read_text()):
+            used.setdefault(name, set()).add(path.name)
+    assert used, "the scan found no document use at all"
+    undeclared = {n: sorted(files) for n, files in used.items() if n not in _protocol_members()}
+    assert not undeclared, f"migrations use undeclared document attributes: {undeclared}"
+
+
+ISSUE_ROOT = """\
+include: [models.yaml]
+litellm_settings:
+  success_callback: [langfuse]
+  callback_settings: {}
+  model_group_alias: {fast: gpt}
+"""
+ISSUE_MODELS = """\
+model_list:
+  - model_name: gpt
+    litellm_params: {model: openai/gpt-4o}
+"""
+
+
+def test_include_config_runs_with_every_fix_and_unsafe_fixes(tmp_path):
+    """The issue's repro: G5 (callback_settings) and X5 (model_group_alias, --unsafe-fixes) crashed."""
+    (tmp_path / "config.yaml").write_text(ISSUE_ROOT)
+    (tmp_path / "models.yaml").write_text(ISSUE_MODELS)
+    env = {**os.environ, "NO_COLOR": "1"}
+    for extra in ([], ["--only", "p0,p1,p2", "--unsafe-fixes"]):
+        r = subprocess.run([sys.executable, "-m", "autofix", "--dry-run", *extra, "config.yaml"], cwd=tmp_path,
+                           capture_output=True, text=True, env=env, timeout=60)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "--only", "p0,p1,p2", "--unsafe-fixes",
+                        "config.yaml"], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    merged = _merged(tmp_path / "config.yaml")
+    assert merged["router_settings"]["model_group_alias"] == {"fast": "gpt"}
+    assert "callback_settings" not in merged["litellm_settings"]
