@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autofix.discover import STDIN, read_config
-from autofix.errors import InputError, VerificationError
+from autofix.errors import InputError, InternalError, VerificationError
 from autofix.migration import Migration
 from autofix.report import unified_diff
 from autofix.runner import Result, run
@@ -21,6 +21,7 @@ class Outcome:
     written: object | None = None  # writer.Written when the file was saved
     optional: list[str] = field(default_factory=list)  # p2 fixes that would change the file
     written_included: list[object] = field(default_factory=list)  # included files saved
+    traceback: str | None = None  # of an internal error: shown only with --debug (or AUTOFIX_DEBUG=1)
 
     @property
     def name(self) -> str:
@@ -62,7 +63,19 @@ def fix_file(
         outcome.error = f"{path}: another autofix run holds the lock on this file; try again"
     except PermissionError as exc:
         outcome.error = f"{path}: permission denied ({exc.filename or 'the lock file'})"
+    except Exception as exc:  # a bug in autofix: one line for this file; the other files go on
+        _internal(outcome, exc)
     return outcome
+
+
+def _internal(outcome: Outcome, exc: Exception) -> None:
+    from autofix.report import mask_line
+
+    err = exc if isinstance(exc, InternalError) else InternalError(exc)
+    saved = [w.path for w in [outcome.written, *outcome.written_included] if w is not None]
+    tail = "nothing written" if not saved else f"written before it: {', '.join(map(str, dict.fromkeys(saved)))}"
+    outcome.error = mask_line(f"{outcome.name}: {err}: {tail}")
+    outcome.traceback = err.traceback
 
 
 def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optional) -> Outcome:
@@ -76,6 +89,8 @@ def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optiona
         outcome.error = str(exc if exc.path else exc.located("<stdin>"))
     except VerificationError as exc:
         outcome.error = f"<stdin>: {exc}"
+    except Exception as exc:
+        _internal(outcome, exc)
     return outcome
 
 

@@ -37,7 +37,21 @@ def main(argv: list[str] | None = None) -> None:
     # models). Collect less often; nothing autofix allocates per file lives on in cycles.
     gc.set_threshold(100_000, 50, 100)
     app = _build_app()
-    app(args=args, prog_name="autofix")
+    try:
+        app(args=args, prog_name="autofix")
+    except Exception as exc:  # a bug outside any one file's run: one line, exit 2
+        from autofix.errors import InternalError
+
+        err = InternalError(exc)
+        _err(f"{err}; run with --debug (or AUTOFIX_DEBUG=1) for the traceback")
+        if _debug(args):
+            print(err.traceback, file=sys.stderr, end="")
+        raise SystemExit(EXIT_ERROR) from None
+
+
+def _debug(args: list[str] | None = None) -> bool:
+    """--debug, or AUTOFIX_DEBUG set to anything but empty/0: show the traceback of an internal error."""
+    return "--debug" in (args or []) or os.environ.get("AUTOFIX_DEBUG", "") not in ("", "0")
 
 
 class _Style:
@@ -135,6 +149,7 @@ def process(
     fmt: str = "text",
     jobs: int = 1,
     litellm_only: bool = False,
+    debug: bool = False,
 ) -> int:
     from autofix import registry
     from autofix.discover import STDIN, default_config, expand
@@ -201,6 +216,8 @@ def process(
         if outcome.error:
             _err(outcome.error)
             errors += 1
+            if outcome.traceback and (debug or _debug()):
+                print(outcome.traceback, file=sys.stderr, end="")
         if result is None or (outcome.error and write and outcome.written is None):
             continue
         optional_ids.update(outcome.optional)
@@ -326,6 +343,7 @@ def _build_app():
     jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
     litellm_only_opt = typer.Option(False, "--litellm-only",
                                     help="Skip named files that do not look like LiteLLM configs (for pre-commit).")
+    debug_opt = typer.Option(False, "--debug", help="Show the traceback of an internal error (or AUTOFIX_DEBUG=1).")
 
     def version_cb(value: bool) -> None:
         if value:
@@ -355,10 +373,12 @@ def _build_app():
             fmt: str = format_opt,
             jobs: int = jobs_opt,
             litellm_only: bool = litellm_only_opt,
+            debug: bool = debug_opt,
         ) -> None:
             raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
                                      write=writes and not (dry_run or check), show_secrets=show_secrets,
-                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only))
+                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only,
+                                     debug=debug))
 
         app.command(name, help=help_text)(command)
 

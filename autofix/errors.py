@@ -34,3 +34,23 @@ class EditRefused(Exception):
 
 class VerificationError(Exception):
     """The rendered output does not parse, or differs from the input where no fix said it would."""
+
+
+class InternalError(Exception):
+    """A bug in autofix (an unexpected exception, e.g. in one fix): one line for that file, no traceback
+    unless asked for (`--debug` or AUTOFIX_DEBUG=1); the other files go on."""
+
+    def __init__(self, exc: BaseException, where: str | None = None):
+        import traceback
+
+        detail = str(exc).strip().splitlines()
+        super().__init__(detail[0] if detail else "")
+        self.where = where  # the fix that raised it, when known
+        self.kind = type(exc).__name__
+        self.detail = detail[0] if detail else ""
+        self.traceback = "".join(traceback.format_exception(exc))
+
+    def __str__(self) -> str:
+        where = f" in {self.where}" if self.where else ""
+        detail = f": {self.detail}" if self.detail else ""
+        return f"internal error{where} ({self.kind}{detail})"

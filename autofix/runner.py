@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from autofix.document import Change, Document
-from autofix.errors import EditRefused, VerificationError
+from autofix.errors import EditRefused, InputError, InternalError, VerificationError
 from autofix.includes import INCLUDE_KEY, ConfigSet, Member, load_members
 from autofix.migration import Context, Finding, Migration
 from autofix.verify import verify
@@ -63,6 +63,10 @@ def _run_one(doc: ConfigSet, m: Migration, unsafe: bool) -> Context:
         doc.restore(checkpoint)
         line = None if exc.path is not None else exc.line  # a path is located on disk by locate_findings
         ctx.findings.append(Finding(m.id, f"not fixed: {exc.reason}", exc.path, line, None, "refused"))
+    except (InputError, VerificationError):
+        raise
+    except Exception as exc:  # a bug in the fix: the file gets one line, the other files go on
+        raise InternalError(exc, m.id) from exc
     return ctx
 
 
