@@ -29,19 +29,21 @@ class Outcome:
 
 
 def fix_file(
-    path: Path, plan: list[Migration], *, unsafe: bool = False, write: bool = False, optional: list[Migration] = ()
+    path: Path, plan: list[Migration], *, unsafe: bool = False, write: bool = False, optional: list[Migration] = (),
+    assume_litellm: bool = False,
 ) -> Outcome:
+    """`assume_litellm`: edit the file even when it has no LiteLLM section (the user says it is one)."""
     from autofix import writer
 
     outcome = Outcome(path)
     if path == STDIN:
-        return _fix_stdin(outcome, plan, unsafe=unsafe, optional=optional)
+        return _fix_stdin(outcome, plan, unsafe=unsafe, optional=optional, assume_litellm=assume_litellm)
     guard = writer.lock(path) if write else contextlib.nullcontext()
     try:
         with guard:
             data = read_config(path)
             result = run(data, plan, name=str(path), unsafe=unsafe, optional=list(optional) if not write else [],
-                         path=path, read=read_config)
+                         path=path, read=read_config, require_litellm=not assume_litellm)
             outcome.result = result
             outcome.optional = result.optional
             if write and result.changed:
@@ -78,12 +80,13 @@ def _internal(outcome: Outcome, exc: Exception) -> None:
     outcome.traceback = err.traceback
 
 
-def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optional) -> Outcome:
+def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optional, assume_litellm: bool) -> Outcome:
     import sys
 
     try:
         data = sys.stdin.buffer.read()
-        outcome.result = run(data, plan, name="<stdin>", unsafe=unsafe, optional=list(optional))
+        outcome.result = run(data, plan, name="<stdin>", unsafe=unsafe, optional=list(optional),
+                             require_litellm=not assume_litellm)
         outcome.optional = outcome.result.optional
     except InputError as exc:
         outcome.error = str(exc if exc.path else exc.located("<stdin>"))

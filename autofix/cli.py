@@ -85,18 +85,19 @@ def _err(message: str) -> None:
     )
 
 
-def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...]]):
+def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool]):
     """Runs in a worker process for --jobs: migrations are passed by id, not pickled."""
     from autofix import registry
     from autofix.batch import fix_file
 
-    path, ids, unsafe, write, optional_ids = args
+    path, ids, unsafe, write, optional_ids, assume = args
     by_id = {m.id: m for m in registry.all_migrations()}
     return fix_file(path, [by_id[i] for i in ids], unsafe=unsafe, write=write,
-                    optional=[by_id[i] for i in optional_ids])
+                    optional=[by_id[i] for i in optional_ids], assume_litellm=assume)
 
 
-def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, jobs: int, progress: bool):
+def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, jobs: int, progress: bool,
+              assume_litellm: bool = False):
     """Yield each file's Outcome, in the order given; in worker processes with --jobs N > 1."""
     from autofix.batch import fix_file
     from autofix.discover import STDIN
@@ -120,14 +121,15 @@ def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, j
             ctx = multiprocessing.get_context("fork")
             chunk = max(1, len(files) // (jobs * 16))
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                args = [(f, ids, unsafe, write, opt) for f in files]
+                args = [(f, ids, unsafe, write, opt, assume_litellm) for f in files]
                 for outcome in pool.map(_worker, args, chunksize=chunk):
                     if bar:
                         bar.advance(task)
                     yield outcome
         else:
             for f in files:
-                outcome = fix_file(f, plan, unsafe=unsafe, write=write, optional=optional)
+                outcome = fix_file(f, plan, unsafe=unsafe, write=write, optional=optional,
+                                   assume_litellm=assume_litellm)
                 if bar:
                     bar.advance(task)
                 yield outcome
@@ -150,6 +152,7 @@ def process(
     jobs: int = 1,
     litellm_only: bool = False,
     debug: bool = False,
+    assume_litellm: bool = False,
 ) -> int:
     from autofix import registry
     from autofix.discover import STDIN, default_config, expand
@@ -209,7 +212,7 @@ def process(
     outcomes = []
     progress = text and len(files) >= 8 and sys.stderr.isatty()
     for outcome in _outcomes(files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs,
-                             progress=progress):
+                             progress=progress, assume_litellm=assume_litellm):
         outcomes.append(outcome)
         name = outcome.name
         result = outcome.result
@@ -343,6 +346,9 @@ def _build_app():
     jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
     litellm_only_opt = typer.Option(False, "--litellm-only",
                                     help="Skip named files that do not look like LiteLLM configs (for pre-commit).")
+    assume_opt = typer.Option(False, "--assume-litellm",
+                              help="Edit named files and stdin even without a LiteLLM section (model_list, "
+                              "litellm_settings, ...): they are LiteLLM configs or fragments of one.")
     debug_opt = typer.Option(False, "--debug", help="Show the traceback of an internal error (or AUTOFIX_DEBUG=1).")
 
     def version_cb(value: bool) -> None:
@@ -374,11 +380,12 @@ def _build_app():
             jobs: int = jobs_opt,
             litellm_only: bool = litellm_only_opt,
             debug: bool = debug_opt,
+            assume_litellm: bool = assume_opt,
         ) -> None:
             raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
                                      write=writes and not (dry_run or check), show_secrets=show_secrets,
                                      strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only,
-                                     debug=debug))
+                                     debug=debug, assume_litellm=assume_litellm))
 
         app.command(name, help=help_text)(command)
 

@@ -26,12 +26,14 @@ DEFAULT_NAMES = (
     "config/config.yaml",
 )
 SKIP_DIRS = {".git", ".hg", ".svn", ".autofix-backups", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
-# A top-level key LiteLLM's proxy reads: enough to call a YAML file a LiteLLM config.
-_LITELLM_SECTION = re.compile(
-    rb"^(?:model_list|litellm_settings|router_settings|general_settings|environment_variables|"
-    rb"callback_settings|include|credential_list|guardrails|mcp_servers)\s*:",
-    re.MULTILINE,
+# A top-level key LiteLLM's proxy reads: enough to call a YAML file a LiteLLM config (or a fragment of
+# one, such as an included models.yaml holding only model_list).
+LITELLM_SECTIONS = (
+    "model_list", "litellm_settings", "router_settings", "general_settings", "environment_variables",
+    "callback_settings", "include", "credential_list", "guardrails", "mcp_servers",
 )
+NO_LITELLM_SECTION = "no LiteLLM section (model_list, litellm_settings, router_settings, general_settings, ...)"
+_LITELLM_SECTION = re.compile(rb"^(?:" + "|".join(LITELLM_SECTIONS).encode() + rb")\s*:", re.MULTILINE)
 
 
 @dataclass
@@ -61,7 +63,12 @@ def looks_like_litellm_config(path: Path) -> str | None:
         return f"cannot read: {exc.strerror}"
     if _LITELLM_SECTION.search(head.removeprefix(b"\xef\xbb\xbf")):
         return None
-    return "no LiteLLM section (model_list, litellm_settings, router_settings, general_settings, ...)"
+    return NO_LITELLM_SECTION
+
+
+def has_litellm_section(data: object) -> bool:
+    """The parsed config has a top-level key LiteLLM reads."""
+    return isinstance(data, dict) and any(isinstance(k, str) and k in LITELLM_SECTIONS for k in data)
 
 
 def _walk(folder: Path, targets: Targets, seen: set[Path]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
+from autofix.discover import NO_LITELLM_SECTION, has_litellm_section
 from autofix.document import Change, Document
 from autofix.errors import EditRefused, InputError, InternalError, VerificationError
 from autofix.includes import INCLUDE_KEY, ConfigSet, Member, load_members
@@ -71,15 +72,20 @@ def _run_one(doc: ConfigSet, m: Migration, unsafe: bool) -> Context:
 
 
 def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bool = False,
-        optional: list[Migration] = (), path: FsPath | None = None, read=None) -> Result:
+        optional: list[Migration] = (), path: FsPath | None = None, read=None,
+        require_litellm: bool = False) -> Result:
     """Run `plan` on the config bytes. Raises InputError (bad input) or VerificationError (bad output).
 
     `optional` migrations are tried on the result afterwards, only to say which would change it
     (`Result.optional`); their edits are rolled back. With `path` (and `read(path) -> bytes`), the
     files named by LiteLLM's `include:` are followed and edited where each key lives
     (`Result.included`). A config without `include:` is the one-member case of the same run.
+    `require_litellm`: refuse (InputError) a file with no top-level section LiteLLM reads.
     """
     doc = Document.from_bytes(data, name)
+    if require_litellm and not has_litellm_section(doc.data):
+        raise InputError(f"{NO_LITELLM_SECTION}: not a LiteLLM config, so not edited (if it is one, or a "
+                         "fragment of one, pass --assume-litellm)", path=name)
     members = [Member(FsPath(name), doc, data)]
     if path is not None and read is not None and isinstance(doc.data, dict) and INCLUDE_KEY in doc.data:
         members = load_members(path, doc, data, read)
