@@ -9,7 +9,7 @@ from pathlib import Path
 from autofix.discover import STDIN, read_config
 from autofix.errors import InputError, InternalError, VerificationError
 from autofix.migration import Migration
-from autofix.report import unified_diff
+from autofix.report import preview_tense, unified_diff
 from autofix.runner import Result, run
 
 
@@ -30,9 +30,18 @@ class Outcome:
 
 def fix_file(
     path: Path, plan: list[Migration], *, unsafe: bool = False, write: bool = False, optional: list[Migration] = (),
-    assume_litellm: bool = False,
+    assume_litellm: bool = False, preview: bool | None = None,
 ) -> Outcome:
-    """`assume_litellm`: edit the file even when it has no LiteLLM section (the user says it is one)."""
+    """`assume_litellm`: edit the file even when it has no LiteLLM section (the user says it is one).
+    `preview` (default: not `write`): word the findings as what would change ("would remove ...")."""
+    outcome = _fix(path, plan, unsafe=unsafe, write=write, optional=optional, assume_litellm=assume_litellm)
+    if (not write if preview is None else preview) and outcome.result is not None:
+        for f in outcome.result.findings:
+            f.message = preview_tense(f.message)
+    return outcome
+
+
+def _fix(path: Path, plan: list[Migration], *, unsafe: bool, write: bool, optional, assume_litellm: bool) -> Outcome:
     from autofix import writer
 
     outcome = Outcome(path)

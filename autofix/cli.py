@@ -85,19 +85,19 @@ def _err(message: str) -> None:
     )
 
 
-def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool]):
+def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool, bool]):
     """Runs in a worker process for --jobs: migrations are passed by id, not pickled."""
     from autofix import registry
     from autofix.batch import fix_file
 
-    path, ids, unsafe, write, optional_ids, assume = args
+    path, ids, unsafe, write, optional_ids, assume, preview = args
     by_id = {m.id: m for m in registry.all_migrations()}
     return fix_file(path, [by_id[i] for i in ids], unsafe=unsafe, write=write,
-                    optional=[by_id[i] for i in optional_ids], assume_litellm=assume)
+                    optional=[by_id[i] for i in optional_ids], assume_litellm=assume, preview=preview)
 
 
 def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, jobs: int, progress: bool,
-              assume_litellm: bool = False):
+              assume_litellm: bool = False, preview: bool = False):
     """Yield each file's Outcome, in the order given; in worker processes with --jobs N > 1."""
     from autofix.batch import fix_file
     from autofix.discover import STDIN
@@ -121,7 +121,7 @@ def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, j
             ctx = multiprocessing.get_context("fork")
             chunk = max(1, len(files) // (jobs * 16))
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                args = [(f, ids, unsafe, write, opt, assume_litellm) for f in files]
+                args = [(f, ids, unsafe, write, opt, assume_litellm, preview) for f in files]
                 for outcome in pool.map(_worker, args, chunksize=chunk):
                     if bar:
                         bar.advance(task)
@@ -129,7 +129,7 @@ def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, j
         else:
             for f in files:
                 outcome = fix_file(f, plan, unsafe=unsafe, write=write, optional=optional,
-                                   assume_litellm=assume_litellm)
+                                   assume_litellm=assume_litellm, preview=preview)
                 if bar:
                     bar.advance(task)
                 yield outcome
@@ -212,7 +212,7 @@ def process(
     outcomes = []
     progress = text and len(files) >= 8 and sys.stderr.isatty()
     for outcome in _outcomes(files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs,
-                             progress=progress, assume_litellm=assume_litellm):
+                             progress=progress, assume_litellm=assume_litellm, preview=not write):
         outcomes.append(outcome)
         name = outcome.name
         result = outcome.result
@@ -240,6 +240,9 @@ def process(
                         print(f"  backup: {written.backup}", file=out)
                         print(f"  undo:   autofix restore {written.path}   (or: patch -R {written.path} < "
                               f"{written.patch})", file=out)
+                    if result.findings:
+                        print("  lines:  the findings' lines are those of the file before the fixes (the backup)",
+                              file=out)
             else:
                 pending += 1
                 if text and check:

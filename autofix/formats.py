@@ -11,6 +11,9 @@ from autofix.document import MISSING, format_path
 from autofix.migration import Migration
 from autofix.report import MASK, SECRET_KEY, mask_line
 
+# Which text a finding's line counts in: the file as it is on disk before autofix writes anything.
+LINES_PREVIEW = "the files as they are on disk (nothing was written)"
+LINES_APPLY = "the files as they were before the fixes (their backups), not the fixed files"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
@@ -79,6 +82,7 @@ def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show
             "kind": f.kind,
             "message": f.message if show_secrets else mask_line(f.message),
             "line": f.line,
+            **({"file": f.file} if f.file else {}),
             "path": f.where or None,
             "manual": (f.manual if show_secrets else mask_line(f.manual)) if f.manual else None,
         }
@@ -102,6 +106,7 @@ def render_json(outcomes: list[Outcome], migrations: list[Migration], *, write: 
         "tool": "autofix",
         "version": __version__,
         "mode": "apply" if write else "check",
+        "lines_refer_to": LINES_APPLY if write else LINES_PREVIEW,
         "files": [file_json(o, by_id, write=write, show_secrets=show_secrets) for o in outcomes],
         "skipped": [{"path": str(p), "reason": why} for p, why in skipped],
         "summary": summary,
@@ -151,14 +156,14 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
         done = "applied" if write and o.written is not None else "would apply"
         for mid in r.applied:
             paths = [format_path(c.path) for c in r.changes if c.migration == mid]
-            first_line = next((f.line for f in r.findings if f.migration == mid and f.line), None)
+            file, first_line = r.where.get(mid, (None, None))
             results.append({
                 "ruleId": mid,
                 **({"ruleIndex": index[mid]} if mid in index else {}),
                 "level": "note" if write else "warning",
                 "kind": "pass" if write else "fail",
                 "message": {"text": f"autofix {done} {mid}: {', '.join(paths[:8])}"},
-                "locations": [location(o.name, first_line)],
+                "locations": [location(file or o.name, first_line)],
             })
         for f in r.findings:
             results.append({
@@ -167,12 +172,13 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
                 "level": "warning" if f.kind in ("warning", "refused") else "note",
                 "message": {"text": (f.message if show_secrets else mask_line(f.message))
                             + (f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}" if f.manual else "")},
-                "locations": [location(o.name, f.line)],
+                "locations": [location(f.file or o.name, f.line)],
             })
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "autofix", "version": __version__, "informationUri":
                             "https://pypi.org/project/litellm-autofix/", "rules": rules}},
         "results": results,
+        "properties": {"linesReferTo": LINES_APPLY if write else LINES_PREVIEW},
         "invocations": [{"executionSuccessful": not notifications,
                          **({"toolExecutionNotifications": notifications} if notifications else {})}],
     }
@@ -198,8 +204,9 @@ def render_github(outcomes: list[Outcome], *, write: bool, show_secrets: bool) -
             continue
         if r.changed and not (write and o.written is not None):
             for mid in r.applied:
-                line = next((f.line for f in r.findings if f.migration == mid and f.line), 1)
-                lines.append(f"::warning file={name},line={line},title=autofix {mid}::"
+                file, line = r.where.get(mid, (None, None))
+                at = f",line={line}" if line else ""
+                lines.append(f"::warning file={_gh_escape(file, prop=True) if file else name}{at},title=autofix {mid}::"
                              f"{_gh_escape(f'{mid} would change this file: run autofix apply --only {mid}')}")
         for f in r.findings:
             level = "warning" if f.kind in ("warning", "refused") else "notice"
@@ -207,5 +214,6 @@ def render_github(outcomes: list[Outcome], *, write: bool, show_secrets: bool) -
             if f.manual:
                 msg += f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}"
             where = f",line={f.line}" if f.line else ""
-            lines.append(f"::{level} file={name}{where},title=autofix {f.migration}::{_gh_escape(msg)}")
+            file = _gh_escape(f.file, prop=True) if f.file else name
+            lines.append(f"::{level} file={file}{where},title=autofix {f.migration}::{_gh_escape(msg)}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -38,6 +38,8 @@ class Result:
     passes: int = 0
     included: list[IncludedFile] = field(default_factory=list)  # files pulled in by `include:`
     optional: list[str] = field(default_factory=list)  # optional migrations that would change the result
+    # migration id -> (included file or None for the config, line) of its first change, on disk
+    where: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -95,6 +97,10 @@ def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bo
     result.changes = list(cs.changes)
     cs.commit()
     locate_findings(result.findings, cs)  # before verification, which consumes the original data
+    for c in result.changes:
+        if result.where.get(c.migration, (None, None))[1] is None:  # the first change with a line
+            file, line = cs.locate(c.path)
+            result.where[c.migration] = (None if file == cs.root.name else file, line)
     for m in cs.members:
         try:
             verify(m.original_text, m.doc.text, m.doc.changes, old_data=m.original_data, new_data=m.doc.fresh_data())

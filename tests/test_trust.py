@@ -142,3 +142,149 @@ def test_a_folder_run_skips_them_and_the_others_are_fixed(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert all((tmp_path / n).read_text() == t for n, t in NOT_LITELLM.items())
     assert "simple-shuffle" in (tmp_path / "config.yaml").read_text()
+
+
+# ---- a finding's line is the line in the file on disk --------------------------------------------------
+
+
+def _all_configs() -> list[Path]:
+    return sorted((ROOT / "fixtures").glob("*/*.before.yaml")) + [UNIFIED] + sorted(
+        (ROOT / "tests" / "corpus").rglob("*.yaml"))
+
+
+def _nearest_existing(data, path):
+    """The longest prefix of `path` that exists in `data`."""
+    cur, found = data, ()
+    for part in path:
+        if isinstance(cur, dict) and part in cur or isinstance(cur, list) and isinstance(part, int) and (
+                -len(cur) <= part < len(cur)):
+            cur, found = cur[part], (*found, part)
+        else:
+            break
+    return found
+
+
+@pytest.mark.parametrize("plan", ["default", "all-unsafe"])
+def test_every_finding_points_at_its_key_in_the_file_on_disk(plan):
+    """Generated over every fixture and corpus config: a finding's line holds its key (or the nearest
+    ancestor the file on disk has); a finding about a new section has no line."""
+    import yaml
+
+    from autofix import registry
+    from autofix.batch import fix_file
+
+    selection = registry.select() if plan == "default" else registry.select(["p0", "p1", "p2"])
+    checked = 0
+    for config in _all_configs():
+        text = config.read_bytes().decode("utf-8-sig")
+        lines = text.splitlines()
+        data = yaml.safe_load(text)
+        outcome = fix_file(config, selection, unsafe=plan != "default")
+        if outcome.result is None:
+            continue
+        for f in outcome.result.findings:
+            if f.path is None:
+                continue
+            known = _nearest_existing(data, f.path)
+            where = f"{config.name}: {f.migration} {f.where} at {f.line}"
+            if not known:
+                assert f.line is None, where
+                continue
+            assert f.line is not None and 1 <= f.line <= len(lines), where
+            key = next((k for k in reversed(known) if isinstance(k, str)), None)
+            line = lines[f.line - 1]
+            if isinstance(known[-1], int):
+                assert line.lstrip().startswith("-") or "[" in line, where
+            else:
+                assert key in line, f"{where}: {line!r}"
+            checked += 1
+    assert checked > 300
+
+
+def test_check_github_and_sarif_lines_on_the_bundled_config(tmp_path):
+    lines = UNIFIED.read_text().splitlines()
+    strategy = next(i for i, ln in enumerate(lines, 1) if "routing_strategy:" in ln)
+    r = autofix("--check", "--format", "github", UNIFIED)
+    assert r.returncode == 1
+    import re
+
+    found = [(int(m.group(2)), m.group(3)) for m in re.finditer(r"::(\w+) file=[^,]+,line=(\d+),title=autofix (\w+)::",
+                                                                 r.stdout)]
+    assert found and all(1 <= n <= len(lines) for n, _ in found), found
+    assert (strategy, "G3") in found
+    r = autofix("--check", "--format", "sarif", UNIFIED)
+    sarif = json.loads(r.stdout)["runs"][0]
+    g3 = [res["locations"][0]["physicalLocation"]["region"]["startLine"] for res in sarif["results"]
+          if res["ruleId"] == "G3" and "routing_strategy" in res["message"]["text"]]
+    assert g3 and set(g3) == {strategy}
+    assert "on disk" in sarif["properties"]["linesReferTo"]
+    r = autofix("--check", "--format", "json", UNIFIED)
+    out = json.loads(r.stdout)
+    assert "on disk" in out["lines_refer_to"]
+    assert all(f["line"] is None or f["line"] <= len(lines) for f in out["files"][0]["findings"])
+
+
+def test_after_apply_the_output_says_which_file_the_lines_refer_to(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_bytes(UNIFIED.read_bytes())
+    r = autofix("apply", "--format", "json", config)
+    assert r.returncode == 0
+    assert "before the fixes" in json.loads(r.stdout)["lines_refer_to"]
+    config.write_bytes(UNIFIED.read_bytes())
+    r = autofix("apply", "--format", "sarif", config)
+    assert "before the fixes" in json.loads(r.stdout)["runs"][0]["properties"]["linesReferTo"]
+    config.write_bytes(UNIFIED.read_bytes())
+    r = autofix("apply", config)
+    assert "the findings' lines are those of the file before the fixes (the backup)" in r.stdout
+
+
+def test_included_file_findings_name_that_file_in_every_format(tmp_path):
+    (tmp_path / "config.yaml").write_text("include: [models.yaml]\nlitellm_settings:\n  json_logs: true\n")
+    (tmp_path / "models.yaml").write_text("model_list:\n  - model_name: gpt\n    litellm_params: "
+                                          "{model: openai/gpt-4o}\nserver_settings:\n  prometheus: {port: 9090}\n")
+    r = autofix("--check", "--format", "github", "config.yaml", cwd=tmp_path)
+    assert "::notice file=models.yaml,line=5,title=autofix G1::" in r.stdout, r.stdout
+    r = autofix("--check", "--format", "sarif", "config.yaml", cwd=tmp_path)
+    results = json.loads(r.stdout)["runs"][0]["results"]
+    g1 = [x for x in results if x["ruleId"] == "G1" and "server_settings" in x["message"]["text"]]
+    assert g1 and all(x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "models.yaml" for x in g1)
+    r = autofix("--check", "--format", "json", "config.yaml", cwd=tmp_path)
+    g1 = [f for f in json.loads(r.stdout)["files"][0]["findings"] if f["id"] == "G1" and f["line"] == 5]
+    assert g1 and g1[0]["file"] == "models.yaml"
+
+
+# ---- previews speak of what would change -------------------------------------------------------------
+
+PAST = r"(?:^|; |: )(?:added|deleted|derived|dropped|enabled|kept|merged|moved|removed|renamed|replaced|rewrote|set|" \
+       r"wrote|became)\b|\b(?:was|were) not \w+ed\b|\bwas .* and is now\b"
+
+
+def test_previews_never_speak_in_the_past_tense():
+    import re
+
+    from autofix import registry
+    from autofix.batch import fix_file
+
+    worded = 0
+    for config in _all_configs():
+        for unsafe in (False, True):
+            selection = registry.select(["p0", "p1", "p2"]) if unsafe else registry.select()
+            preview = fix_file(config, selection, unsafe=unsafe)
+            applied = fix_file(config, selection, unsafe=unsafe, preview=False)
+            if preview.result is None:
+                continue
+            for p, a in zip(preview.result.findings, applied.result.findings, strict=True):
+                assert not re.search(PAST, p.message), f"{config.name}: {p.message}"
+                worded += p.message != a.message
+    assert worded > 50
+
+
+def test_text_preview_and_apply_wording(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_bytes(UNIFIED.read_bytes())
+    r = autofix("--dry-run", config)
+    assert "G5 note: would remove litellm_settings.set_verbose" in r.stdout
+    assert "fixes would be applied" in r.stdout
+    r = autofix("apply", config)
+    assert "G5 note: removed litellm_settings.set_verbose" in r.stdout
+    assert "fixes applied" in r.stdout
