@@ -288,3 +288,23 @@ def test_text_preview_and_apply_wording(tmp_path):
     r = autofix("apply", config)
     assert "G5 note: removed litellm_settings.set_verbose" in r.stdout
     assert "fixes applied" in r.stdout
+
+
+# ---- the checkers the tests trust -------------------------------------------------------------------
+
+
+def test_the_inline_comment_checker_never_confuses_two_identical_lines():
+    """Identical `model_info: {}  # c1 note` lines; fixes edit them (each comment goes along with its
+    line) and a new `model_info: {}` line appears elsewhere. Every comment is kept: the checker must say
+    so (it used to match lines by their text alone and report "inline comment lost")."""
+    from checks import assert_comments_stay, assert_inline_comments_stay
+
+    old = ("model_list:\n  - model_name: a\n    model_info: {}  # c1 note\n"
+           "  - model_name: b\n    model_info: {}  # c1 note\n")
+    new = ("model_list:\n  - model_name: a\n    model_info: {health_check_timeout: 30}  # c1 note\n"
+           "  - model_name: b\n    model_info: {health_check_timeout: 10}  # c1 note\n"
+           "  - model_name: c\n    model_info: {}\n")
+    assert_comments_stay(old, new)
+    lost = new.replace("{health_check_timeout: 10}  # c1 note", "{}")  # b's comment really lost
+    with pytest.raises(AssertionError, match="inline comment lost"):
+        assert_inline_comments_stay(old.replace("model_name: b", "model_name: b\n    tpm: 1"), lost)
