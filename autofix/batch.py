@@ -29,8 +29,14 @@ class Outcome:
 
 
 def fix_file(
-    path: Path, plan: list[Migration], *, unsafe: bool = False, write: bool = False, optional: list[Migration] = (),
-    assume_litellm: bool = False, preview: bool | None = None,
+    path: Path,
+    plan: list[Migration],
+    *,
+    unsafe: bool = False,
+    write: bool = False,
+    optional: list[Migration] = (),
+    assume_litellm: bool = False,
+    preview: bool | None = None,
 ) -> Outcome:
     """`assume_litellm`: edit the file even when it has no LiteLLM section (the user says it is one).
     `preview` (default: not `write`): word the findings as what would change ("would remove ...")."""
@@ -41,7 +47,9 @@ def fix_file(
     return outcome
 
 
-def _fix(path: Path, plan: list[Migration], *, unsafe: bool, write: bool, optional, assume_litellm: bool) -> Outcome:
+def _fix(
+    path: Path, plan: list[Migration], *, unsafe: bool, write: bool, optional, assume_litellm: bool
+) -> Outcome:
     from autofix import writer
 
     outcome = Outcome(path)
@@ -51,19 +59,34 @@ def _fix(path: Path, plan: list[Migration], *, unsafe: bool, write: bool, option
     try:
         with guard:
             data = read_config(path)
-            result = run(data, plan, name=str(path), unsafe=unsafe, optional=list(optional) if not write else [],
-                         path=path, read=read_config, require_litellm=not assume_litellm)
+            result = run(
+                data,
+                plan,
+                name=str(path),
+                unsafe=unsafe,
+                optional=list(optional) if not write else [],
+                path=path,
+                read=read_config,
+                require_litellm=not assume_litellm,
+            )
             outcome.result = result
             outcome.optional = result.optional
             if write and result.changed:
                 # included files first: the config that includes them is written last
                 for inc in result.included:
                     if inc.changed:
-                        outcome.written_included.append(writer.write(inc.path, inc.old_bytes, inc.new_bytes,
-                                                                     _patch(inc.old_bytes, inc.new_bytes, inc.path)))
+                        outcome.written_included.append(
+                            writer.write(
+                                inc.path,
+                                inc.old_bytes,
+                                inc.new_bytes,
+                                _patch(inc.old_bytes, inc.new_bytes, inc.path),
+                            )
+                        )
                 if result.new_bytes != data:
-                    outcome.written = writer.write(path, data, result.new_bytes,
-                                                   _patch(data, result.new_bytes, path))
+                    outcome.written = writer.write(
+                        path, data, result.new_bytes, _patch(data, result.new_bytes, path)
+                    )
                 elif outcome.written_included:
                     outcome.written = outcome.written_included[0]
     except InputError as exc:
@@ -84,18 +107,28 @@ def _internal(outcome: Outcome, exc: Exception) -> None:
 
     err = exc if isinstance(exc, InternalError) else InternalError(exc)
     saved = [w.path for w in [outcome.written, *outcome.written_included] if w is not None]
-    tail = "nothing written" if not saved else f"written before it: {', '.join(map(str, dict.fromkeys(saved)))}"
+    tail = (
+        "nothing written" if not saved else f"written before it: {', '.join(map(str, dict.fromkeys(saved)))}"
+    )
     outcome.error = mask_line(f"{outcome.name}: {err}: {tail}")
     outcome.traceback = err.traceback
 
 
-def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optional, assume_litellm: bool) -> Outcome:
+def _fix_stdin(
+    outcome: Outcome, plan: list[Migration], *, unsafe: bool, optional, assume_litellm: bool
+) -> Outcome:
     import sys
 
     try:
         data = sys.stdin.buffer.read()
-        outcome.result = run(data, plan, name="<stdin>", unsafe=unsafe, optional=list(optional),
-                             require_litellm=not assume_litellm)
+        outcome.result = run(
+            data,
+            plan,
+            name="<stdin>",
+            unsafe=unsafe,
+            optional=list(optional),
+            require_litellm=not assume_litellm,
+        )
         outcome.optional = outcome.result.optional
     except InputError as exc:
         outcome.error = str(exc if exc.path else exc.located("<stdin>"))
@@ -107,5 +140,6 @@ def _fix_stdin(outcome: Outcome, plan: list[Migration], *, unsafe: bool, optiona
 
 
 def _patch(old: bytes, new: bytes, path: Path) -> str:
-    return unified_diff(old.decode("utf-8-sig", "replace"), new.decode("utf-8-sig", "replace"), path.name,
-                        show_secrets=True)
+    return unified_diff(
+        old.decode("utf-8-sig", "replace"), new.decode("utf-8-sig", "replace"), path.name, show_secrets=True
+    )

@@ -92,12 +92,29 @@ def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool
 
     path, ids, unsafe, write, optional_ids, assume, preview = args
     by_id = {m.id: m for m in registry.all_migrations()}
-    return fix_file(path, [by_id[i] for i in ids], unsafe=unsafe, write=write,
-                    optional=[by_id[i] for i in optional_ids], assume_litellm=assume, preview=preview)
+    return fix_file(
+        path,
+        [by_id[i] for i in ids],
+        unsafe=unsafe,
+        write=write,
+        optional=[by_id[i] for i in optional_ids],
+        assume_litellm=assume,
+        preview=preview,
+    )
 
 
-def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, jobs: int, progress: bool,
-              assume_litellm: bool = False, preview: bool = False):
+def _outcomes(
+    files: list[Path],
+    plan,
+    optional,
+    *,
+    unsafe: bool,
+    write: bool,
+    jobs: int,
+    progress: bool,
+    assume_litellm: bool = False,
+    preview: bool = False,
+):
     """Yield each file's Outcome, in the order given; in worker processes with --jobs N > 1."""
     from autofix.batch import fix_file
     from autofix.discover import STDIN
@@ -106,8 +123,14 @@ def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, j
     if progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        bar = Progress(TextColumn("autofix"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                       transient=True, console=None)
+        bar = Progress(
+            TextColumn("autofix"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+            console=None,
+        )
         bar.start()
         task = bar.add_task("files", total=len(files))
     try:
@@ -128,8 +151,15 @@ def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, j
                     yield outcome
         else:
             for f in files:
-                outcome = fix_file(f, plan, unsafe=unsafe, write=write, optional=optional,
-                                   assume_litellm=assume_litellm, preview=preview)
+                outcome = fix_file(
+                    f,
+                    plan,
+                    unsafe=unsafe,
+                    write=write,
+                    optional=optional,
+                    assume_litellm=assume_litellm,
+                    preview=preview,
+                )
                 if bar:
                     bar.advance(task)
                 yield outcome
@@ -211,8 +241,17 @@ def process(
     optional_ids: set[str] = set()
     outcomes = []
     progress = text and len(files) >= 8 and sys.stderr.isatty()
-    for outcome in _outcomes(files, plan, optional, unsafe=unsafe, write=write and not to_stdout, jobs=jobs,
-                             progress=progress, assume_litellm=assume_litellm, preview=not write):
+    for outcome in _outcomes(
+        files,
+        plan,
+        optional,
+        unsafe=unsafe,
+        write=write and not to_stdout,
+        jobs=jobs,
+        progress=progress,
+        assume_litellm=assume_litellm,
+        preview=not write,
+    ):
         outcomes.append(outcome)
         name = outcome.name
         result = outcome.result
@@ -238,11 +277,16 @@ def process(
                         if written is outcome.written and written in outcome.written_included:
                             continue
                         print(f"  backup: {written.backup}", file=out)
-                        print(f"  undo:   autofix restore {written.path}   (or: patch -R {written.path} < "
-                              f"{written.patch})", file=out)
+                        print(
+                            f"  undo:   autofix restore {written.path}   (or: patch -R {written.path} < "
+                            f"{written.patch})",
+                            file=out,
+                        )
                     if result.findings:
-                        print("  lines:  the findings' lines are those of the file before the fixes (the backup)",
-                              file=out)
+                        print(
+                            "  lines:  the findings' lines are those of the file before the fixes (the backup)",
+                            file=out,
+                        )
             else:
                 pending += 1
                 if text and check:
@@ -252,9 +296,16 @@ def process(
                     shown = [(label, result.old_bytes, result.new_bytes)]
                     shown += [(str(i.path), i.old_bytes, i.new_bytes) for i in result.included if i.changed]
                     for label, old, new in shown:
-                        out.write(style.diff(unified_diff(old.decode("utf-8-sig", "replace"),
-                                                          new.decode("utf-8-sig", "replace"), label,
-                                                          show_secrets=show_secrets)))
+                        out.write(
+                            style.diff(
+                                unified_diff(
+                                    old.decode("utf-8-sig", "replace"),
+                                    new.decode("utf-8-sig", "replace"),
+                                    label,
+                                    show_secrets=show_secrets,
+                                )
+                            )
+                        )
         elif to_stdout:
             sys.stdout.buffer.write(result.new_bytes)
             sys.stdout.flush()
@@ -271,20 +322,35 @@ def process(
                 print(f"    fix by hand: {f.manual if show_secrets else mask_line(f.manual)}", file=msg_out)
 
     summary = {
-        "files": len(files), "fixes": n_fixes, "files_changed": fixed_files, "files_pending": pending,
+        "files": len(files),
+        "fixes": n_fixes,
+        "files_changed": fixed_files,
+        "files_pending": pending,
         "unsafe_fixes_hidden": hidden,
         "optional_fixes_available": [m.id for m in registry.all_migrations() if m.id in optional_ids],
-        "findings": n_findings, "errors": errors, "skipped": len(targets.skipped),
+        "findings": n_findings,
+        "errors": errors,
+        "skipped": len(targets.skipped),
     }
     if fmt == "json":
         from autofix.formats import render_json
 
-        out.write(render_json(outcomes, list(registry.all_migrations()), write=write, show_secrets=show_secrets,
-                              skipped=targets.skipped, summary=summary))
+        out.write(
+            render_json(
+                outcomes,
+                list(registry.all_migrations()),
+                write=write,
+                show_secrets=show_secrets,
+                skipped=targets.skipped,
+                summary=summary,
+            )
+        )
     elif fmt == "sarif":
         from autofix.formats import render_sarif
 
-        out.write(render_sarif(outcomes, list(registry.all_migrations()), write=write, show_secrets=show_secrets))
+        out.write(
+            render_sarif(outcomes, list(registry.all_migrations()), write=write, show_secrets=show_secrets)
+        )
     elif fmt == "github":
         from autofix.formats import render_github
 
@@ -304,8 +370,10 @@ def process(
         if optional_ids:
             order = {m.id: i for i, m in enumerate(registry.all_migrations())}
             ids = ", ".join(sorted(optional_ids, key=lambda i: order.get(i, 0)))
-            parts.append(f"{len(optional_ids)} optional P2 fix{'es' if len(optional_ids) != 1 else ''} available "
-                         f"with --only p2 ({ids})")
+            parts.append(
+                f"{len(optional_ids)} optional P2 fix{'es' if len(optional_ids) != 1 else ''} available "
+                f"with --only p2 ({ids})"
+            )
         if n_findings:
             parts.append(f"{n_findings} finding{'s' if n_findings != 1 else ''}")
         if targets.skipped:
@@ -345,14 +413,24 @@ def _build_app():
         False, "--show-secrets", help="Do not mask api keys, passwords, tokens in output."
     )
     strict_opt = typer.Option(False, "--strict", help="Exit 1 when any finding is reported.")
-    format_opt = typer.Option("text", "--format", help="Output: text, json, sarif (2.1.0) or github (annotations).")
+    format_opt = typer.Option(
+        "text", "--format", help="Output: text, json, sarif (2.1.0) or github (annotations)."
+    )
     jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
-    litellm_only_opt = typer.Option(False, "--litellm-only",
-                                    help="Skip named files that do not look like LiteLLM configs (for pre-commit).")
-    assume_opt = typer.Option(False, "--assume-litellm",
-                              help="Edit named files and stdin even without a LiteLLM section (model_list, "
-                              "litellm_settings, ...): they are LiteLLM configs or fragments of one.")
-    debug_opt = typer.Option(False, "--debug", help="Show the traceback of an internal error (or AUTOFIX_DEBUG=1).")
+    litellm_only_opt = typer.Option(
+        False,
+        "--litellm-only",
+        help="Skip named files that do not look like LiteLLM configs (for pre-commit).",
+    )
+    assume_opt = typer.Option(
+        False,
+        "--assume-litellm",
+        help="Edit named files and stdin even without a LiteLLM section (model_list, "
+        "litellm_settings, ...): they are LiteLLM configs or fragments of one.",
+    )
+    debug_opt = typer.Option(
+        False, "--debug", help="Show the traceback of an internal error (or AUTOFIX_DEBUG=1)."
+    )
 
     def version_cb(value: bool) -> None:
         if value:
@@ -373,7 +451,9 @@ def _build_app():
         def command(
             paths: list[str] | None = paths_arg,
             dry_run: bool = typer.Option(not writes, "--dry-run", help="Preview only; write nothing."),
-            check: bool = typer.Option(False, "--check", help="No diff: name the files that would change; exit 1 if any."),
+            check: bool = typer.Option(
+                False, "--check", help="No diff: name the files that would change; exit 1 if any."
+            ),
             only: list[str] | None = only_opt,
             skip: list[str] | None = skip_opt,
             unsafe_fixes: bool = unsafe_opt,
@@ -385,14 +465,29 @@ def _build_app():
             debug: bool = debug_opt,
             assume_litellm: bool = assume_opt,
         ) -> None:
-            raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
-                                     write=writes and not (dry_run or check), show_secrets=show_secrets,
-                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only,
-                                     debug=debug, assume_litellm=assume_litellm))
+            raise typer.Exit(
+                process(
+                    paths or [],
+                    only=only,
+                    skip=skip,
+                    unsafe=unsafe_fixes,
+                    write=writes and not (dry_run or check),
+                    show_secrets=show_secrets,
+                    strict=strict,
+                    check=check,
+                    fmt=fmt,
+                    jobs=jobs,
+                    litellm_only=litellm_only,
+                    debug=debug,
+                    assume_litellm=assume_litellm,
+                )
+            )
 
         app.command(name, help=help_text)(command)
 
-    fix_command("check", "Preview the fixes (the default command): diff, findings, summary. Writes nothing.", False)
+    fix_command(
+        "check", "Preview the fixes (the default command): diff, findings, summary. Writes nothing.", False
+    )
     fix_command("apply", "Apply the selected fixes: backup and patch first, then an atomic replace.", True)
 
     @app.command("list", help="List every fix with its id, slug, priority, safety and title.")
@@ -421,9 +516,13 @@ def _build_app():
     @app.command("probe", help="Check a running proxy: liveliness, readiness, /cache/ping, /metrics.")
     def probe_cmd(
         url: str = typer.Option("http://127.0.0.1:4000", "--url", help="The proxy's base URL."),
-        key_env: str = typer.Option("LITELLM_MASTER_KEY", "--key-env", help="Env var holding the master key."),
+        key_env: str = typer.Option(
+            "LITELLM_MASTER_KEY", "--key-env", help="Env var holding the master key."
+        ),
         fmt: str = typer.Option("text", "--format", help="text or json"),
-        config: Path | None = typer.Option(None, "--config", help="The proxy's config: decides what must be healthy."),
+        config: Path | None = typer.Option(
+            None, "--config", help="The proxy's config: decides what must be healthy."
+        ),
         timeout: float = typer.Option(5.0, "--timeout", help="Seconds per request."),
     ) -> None:
         from autofix.probe import probe_command

@@ -268,7 +268,8 @@ def _check_flow_depth(text: str) -> None:
         if depth > MAX_DEPTH:
             line = text.count("\n", 0, m.start()) + 1
             raise InputError(
-                f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either", line=line
+                f"nested more than {MAX_DEPTH} levels deep; LiteLLM's YAML loader cannot read it either",
+                line=line,
             )
 
 
@@ -349,7 +350,9 @@ def _check_expansion(root: Node) -> None:
                 )
             continue
         if id(node) in active:
-            raise InputError("a recursive alias (an anchor used inside itself)", line=node.start_mark.line + 1)
+            raise InputError(
+                "a recursive alias (an anchor used inside itself)", line=node.start_mark.line + 1
+            )
         active.add(id(node))
         work.append((node, True))
         work.extend((c, False) for c in kids if id(c) not in size)
@@ -674,7 +677,9 @@ class Document:
         return self.text[start:end].rstrip("\r\n\x85\u2028\u2029")
 
     def _detect_format(self) -> Format:
-        newline = "\r\n" if "\r\n" in self.text else "\r" if "\r" in self.text and "\n" not in self.text else "\n"
+        newline = (
+            "\r\n" if "\r\n" in self.text else "\r" if "\r" in self.text and "\n" not in self.text else "\n"
+        )
         fmt = Format(newline=newline)
         steps: Counter[int] = Counter()
         offsets: Counter[int] = Counter()
@@ -994,8 +999,12 @@ class Document:
 
     def checkpoint(self) -> tuple:
         """A point to come back to with `restore` (cheap: nothing is committed)."""
-        return self.text, [_Edit(e.start, e.end, e.text, e.seq, e.depth) for e in self._pending], set(self._pending_keys), len(
-            self.changes)
+        return (
+            self.text,
+            [_Edit(e.start, e.end, e.text, e.seq, e.depth) for e in self._pending],
+            set(self._pending_keys),
+            len(self.changes),
+        )
 
     def restore(self, checkpoint: tuple) -> None:
         """Go back to a checkpoint: its text and queued edits, and only the changes recorded before it."""
@@ -1105,7 +1114,10 @@ class Document:
             after = self._line_end(end)
             if not first and "#" in self.text[end:after]:
                 # `key: {}  # why` becoming a block: the comment stays on the key's line
-                return [_Edit(start, end, "", depth=_VALUE_FIRST), _Edit(after, after, rest, depth=_VALUE_FIRST)]
+                return [
+                    _Edit(start, end, "", depth=_VALUE_FIRST),
+                    _Edit(after, after, rest, depth=_VALUE_FIRST),
+                ]
             text = first + rest
         else:
             start = node.start_mark.index
@@ -1283,12 +1295,23 @@ class Document:
             ends = [n.end_mark.index for n in parent.value]
         else:
             starts = [k.start_mark.index for k, _ in parent.value]
-            ends = [self._content_end(v) if not isinstance(v, ScalarNode) else v.end_mark.index for _, v in parent.value]
+            ends = [
+                self._content_end(v) if not isinstance(v, ScalarNode) else v.end_mark.index
+                for _, v in parent.value
+            ]
         i, n = loc.index, len(starts)
-        if any(ends[j] <= starts[j] and j == i for j in range(n)) or n != len(_get(self.data, path[:-1]) or ()):
+        if any(ends[j] <= starts[j] and j == i for j in range(n)) or n != len(
+            _get(self.data, path[:-1]) or ()
+        ):
             return self._plan_rewrite_flow(path[:-1], lambda c: _del_in(c, path[-1]))
         if n == 1:
-            return [_Edit(parent.start_mark.index, parent.end_mark.index, "[]" if isinstance(parent, SequenceNode) else "{}")]
+            return [
+                _Edit(
+                    parent.start_mark.index,
+                    parent.end_mark.index,
+                    "[]" if isinstance(parent, SequenceNode) else "{}",
+                )
+            ]
         if i + 1 < n:
             return [_Edit(starts[i], starts[i + 1], "")]
         return [_Edit(ends[i - 1], ends[i], "")]

@@ -29,7 +29,12 @@ def mask_value(key: Any, value: Any, show: bool = False) -> Any:
         return {k: mask_value(k, v) for k, v in value.items()}
     if isinstance(value, list):
         return [mask_value(key, v) for v in value]
-    if isinstance(key, str) and SECRET_KEY.search(key) and value not in (None, "") and not _is_reference(value):
+    if (
+        isinstance(key, str)
+        and SECRET_KEY.search(key)
+        and value not in (None, "")
+        and not _is_reference(value)
+    ):
         return MASK
     if isinstance(value, str) and mask_line(value) != value:
         return mask_line(value)
@@ -56,7 +61,9 @@ def status(o: Outcome, write: bool) -> str:
     return "fixed" if write and o.written is not None else "pending"
 
 
-def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show_secrets: bool) -> dict[str, Any]:
+def file_json(
+    o: Outcome, migrations: dict[str, Migration], *, write: bool, show_secrets: bool
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"path": o.name, "status": status(o, write)}
     if o.error:
         entry["error"] = o.error
@@ -66,15 +73,19 @@ def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show
     fixes: dict[str, dict[str, Any]] = {}
     for c in r.changes:
         m = migrations.get(c.migration)
-        fix = fixes.setdefault(c.migration, {"id": c.migration, "slug": m.slug if m else "", "title": m.title if m else "",
-                                             "changes": []})
+        fix = fixes.setdefault(
+            c.migration,
+            {"id": c.migration, "slug": m.slug if m else "", "title": m.title if m else "", "changes": []},
+        )
         key = c.path[-1] if c.path else None
-        fix["changes"].append({
-            "path": format_path(c.path),
-            "kind": c.kind,
-            "old": _jsonable(mask_value(key, c.old, show_secrets)),
-            "new": _jsonable(mask_value(key, c.new, show_secrets)),
-        })
+        fix["changes"].append(
+            {
+                "path": format_path(c.path),
+                "kind": c.kind,
+                "old": _jsonable(mask_value(key, c.old, show_secrets)),
+                "new": _jsonable(mask_value(key, c.new, show_secrets)),
+            }
+        )
     entry["fixes"] = list(fixes.values())
     entry["findings"] = [
         {
@@ -97,8 +108,15 @@ def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show
     return entry
 
 
-def render_json(outcomes: list[Outcome], migrations: list[Migration], *, write: bool, show_secrets: bool,
-                skipped: list[tuple[Path, str]], summary: dict[str, Any]) -> str:
+def render_json(
+    outcomes: list[Outcome],
+    migrations: list[Migration],
+    *,
+    write: bool,
+    show_secrets: bool,
+    skipped: list[tuple[Path, str]],
+    summary: dict[str, Any],
+) -> str:
     from autofix import __version__
 
     by_id = {m.id: m for m in migrations}
@@ -122,7 +140,9 @@ def _uri(name: str) -> str:
         return path.resolve().as_uri()
 
 
-def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write: bool, show_secrets: bool) -> str:
+def render_sarif(
+    outcomes: list[Outcome], migrations: list[Migration], *, write: bool, show_secrets: bool
+) -> str:
     from autofix import __version__
 
     rules = [
@@ -130,7 +150,9 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
             "id": m.id,
             "name": m.slug,
             "shortDescription": {"text": m.title},
-            "fullDescription": {"text": m.doc.split("## Why")[0].replace("## What it does", "").strip() or m.title},
+            "fullDescription": {
+                "text": m.doc.split("## Why")[0].replace("## What it does", "").strip() or m.title
+            },
             "help": {"text": m.doc, "markdown": m.doc},
             "properties": {"priority": m.priority, "safety": m.safety},
         }
@@ -148,8 +170,13 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
 
     for o in outcomes:
         if o.error:
-            notifications.append({"level": "error", "message": {"text": o.error},
-                                  "locations": [location(o.name, None)] if o.name != "<stdin>" else []})
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": o.error},
+                    "locations": [location(o.name, None)] if o.name != "<stdin>" else [],
+                }
+            )
         r = o.result
         if r is None:
             continue
@@ -157,30 +184,50 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
         for mid in r.applied:
             paths = [format_path(c.path) for c in r.changes if c.migration == mid]
             file, first_line = r.where.get(mid, (None, None))
-            results.append({
-                "ruleId": mid,
-                **({"ruleIndex": index[mid]} if mid in index else {}),
-                "level": "note" if write else "warning",
-                "kind": "pass" if write else "fail",
-                "message": {"text": f"autofix {done} {mid}: {', '.join(paths[:8])}"},
-                "locations": [location(file or o.name, first_line)],
-            })
+            results.append(
+                {
+                    "ruleId": mid,
+                    **({"ruleIndex": index[mid]} if mid in index else {}),
+                    "level": "note" if write else "warning",
+                    "kind": "pass" if write else "fail",
+                    "message": {"text": f"autofix {done} {mid}: {', '.join(paths[:8])}"},
+                    "locations": [location(file or o.name, first_line)],
+                }
+            )
         for f in r.findings:
-            results.append({
-                "ruleId": f.migration,
-                **({"ruleIndex": index[f.migration]} if f.migration in index else {}),
-                "level": "warning" if f.kind in ("warning", "refused") else "note",
-                "message": {"text": (f.message if show_secrets else mask_line(f.message))
-                            + (f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}" if f.manual else "")},
-                "locations": [location(f.file or o.name, f.line)],
-            })
+            results.append(
+                {
+                    "ruleId": f.migration,
+                    **({"ruleIndex": index[f.migration]} if f.migration in index else {}),
+                    "level": "warning" if f.kind in ("warning", "refused") else "note",
+                    "message": {
+                        "text": (f.message if show_secrets else mask_line(f.message))
+                        + (
+                            f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}"
+                            if f.manual
+                            else ""
+                        )
+                    },
+                    "locations": [location(f.file or o.name, f.line)],
+                }
+            )
     run: dict[str, Any] = {
-        "tool": {"driver": {"name": "autofix", "version": __version__, "informationUri":
-                            "https://pypi.org/project/litellm-autofix/", "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": "autofix",
+                "version": __version__,
+                "informationUri": "https://pypi.org/project/litellm-autofix/",
+                "rules": rules,
+            }
+        },
         "results": results,
         "properties": {"linesReferTo": LINES_APPLY if write else LINES_PREVIEW},
-        "invocations": [{"executionSuccessful": not notifications,
-                         **({"toolExecutionNotifications": notifications} if notifications else {})}],
+        "invocations": [
+            {
+                "executionSuccessful": not notifications,
+                **({"toolExecutionNotifications": notifications} if notifications else {}),
+            }
+        ],
     }
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
 
@@ -206,8 +253,10 @@ def render_github(outcomes: list[Outcome], *, write: bool, show_secrets: bool) -
             for mid in r.applied:
                 file, line = r.where.get(mid, (None, None))
                 at = f",line={line}" if line else ""
-                lines.append(f"::warning file={_gh_escape(file, prop=True) if file else name}{at},title=autofix {mid}::"
-                             f"{_gh_escape(f'{mid} would change this file: run autofix apply --only {mid}')}")
+                lines.append(
+                    f"::warning file={_gh_escape(file, prop=True) if file else name}{at},title=autofix {mid}::"
+                    f"{_gh_escape(f'{mid} would change this file: run autofix apply --only {mid}')}"
+                )
         for f in r.findings:
             level = "warning" if f.kind in ("warning", "refused") else "notice"
             msg = f.message if show_secrets else mask_line(f.message)

@@ -74,7 +74,9 @@ def load_members(root_path: FsPath, root_doc: Document, root_bytes: bytes, read)
         try:
             data = read(location)
         except InputError as exc:
-            raise InputError(f"included by {declared_in.name}: {exc.reason}", path=str(shown), line=exc.line) from None
+            raise InputError(
+                f"included by {declared_in.name}: {exc.reason}", path=str(shown), line=exc.line
+            ) from None
         doc = Document.from_bytes(data, str(shown))
         members.append(Member(shown, doc, data))
         pending += [(e, location) for e in include_entries(doc.data, str(shown))]
@@ -235,7 +237,9 @@ class ConfigSet:
             if done and op == "rename":
                 new_path = (*path[:-1], args[0])
                 self._changes.append(Change(tuple(path), old, MISSING, self._migration))
-                self._changes.append(Change(new_path, MISSING, copy.deepcopy(self.get(new_path)), self._migration))
+                self._changes.append(
+                    Change(new_path, MISSING, copy.deepcopy(self.get(new_path)), self._migration)
+                )
             elif done:
                 self._changes.append(Change(tuple(path), old, copy.deepcopy(self.get(path)), self._migration))
             return done

@@ -19,7 +19,9 @@ _ENTRY = re.compile(
 )
 _URL_SECRET = re.compile(r"https://hooks\.slack\.com/\S+")
 # user:password@ in any URL (https, redis, postgres, amqp...): the password goes
-_URL_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]{0,20}://[^\s/@:'\"]{0,256}:)[^\s/@'\"]{1,1024}(?=@)")
+_URL_PASSWORD = re.compile(
+    r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]{0,20}://[^\s/@:'\"]{0,256}:)[^\s/@'\"]{1,1024}(?=@)"
+)
 # ?token=... &api_key=... in a URL
 _QUERY_SECRET = re.compile(
     r"(?P<head>[?&][\w.\-]{0,40}?(?:token|key|secret|passw(?:or)?d|sig(?:nature)?|auth|credential)[\w.\-]{0,40}=)"
@@ -54,9 +56,11 @@ def mask_line(line: str) -> str:
     body = _QUERY_SECRET.sub(lambda x: x.group("head") + MASK, body)
     if "{" in body:
         body = _FLOW_PAIR.sub(
-            lambda x: x.group("head") + MASK
-            if SECRET_KEY.search(x.group("key")) and not _is_reference(x.group("value"))
-            else x.group(0),
+            lambda x: (
+                x.group("head") + MASK
+                if SECRET_KEY.search(x.group("key")) and not _is_reference(x.group("value"))
+                else x.group(0)
+            ),
             body,
         )
     return body + ending
@@ -134,7 +138,9 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
             if i1 < i2 or j1 < j2:
                 ops.append(("delete" if j1 == j2 else "insert" if i1 == i2 else "replace", i1, i2, j1, j2))
         elif (i2 - i1) * (j2 - j1) <= 40_000:
-            for tag, x1, x2, y1, y2 in difflib.SequenceMatcher(None, a[i1:i2], b[j1:j2], autojunk=False).get_opcodes():
+            for tag, x1, x2, y1, y2 in difflib.SequenceMatcher(
+                None, a[i1:i2], b[j1:j2], autojunk=False
+            ).get_opcodes():
                 ops.append((tag, x1 + i1, x2 + i1, y1 + j1, y2 + j1))
         else:
             anchors = _unique_anchors(a, b, i1, i2, j1, j2)
@@ -240,10 +246,24 @@ def _range(start: int, stop: int) -> str:
 # the verb that opens each clause ("removed x" -> "would remove x", "; replaced by y" -> "; would be
 # replaced by y").
 _ACTIONS = {
-    "added": "add", "deleted": "delete", "derived": "derive", "dropped": "drop", "enabled": "enable",
-    "kept": "keep", "merged": "merge", "moved": "move", "removed": "remove", "renamed": "rename",
-    "replaced": "replace", "rewrote": "rewrite", "set": "set", "wrote": "write", "turned": "turn",
-    "converted": "convert", "disabled": "disable", "completed": "complete",
+    "added": "add",
+    "deleted": "delete",
+    "derived": "derive",
+    "dropped": "drop",
+    "enabled": "enable",
+    "kept": "keep",
+    "merged": "merge",
+    "moved": "move",
+    "removed": "remove",
+    "renamed": "rename",
+    "replaced": "replace",
+    "rewrote": "rewrite",
+    "set": "set",
+    "wrote": "write",
+    "turned": "turn",
+    "converted": "convert",
+    "disabled": "disable",
+    "completed": "complete",
 }
 _CLAUSE_VERB = re.compile(r"(^|; |: |, then )(" + "|".join(_ACTIONS) + r")\b( by\b)?")
 _AND_VERB = re.compile(r"(\bwould \w+ [^;:()]*? and )(" + "|".join(_ACTIONS) + r")\b")

@@ -73,9 +73,17 @@ def _run_one(doc: ConfigSet, m: Migration, unsafe: bool) -> Context:
     return ctx
 
 
-def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bool = False,
-        optional: list[Migration] = (), path: FsPath | None = None, read=None,
-        require_litellm: bool = False) -> Result:
+def run(
+    data: bytes,
+    plan: list[Migration],
+    *,
+    name: str = "<input>",
+    unsafe: bool = False,
+    optional: list[Migration] = (),
+    path: FsPath | None = None,
+    read=None,
+    require_litellm: bool = False,
+) -> Result:
     """Run `plan` on the config bytes. Raises InputError (bad input) or VerificationError (bad output).
 
     `optional` migrations are tried on the result afterwards, only to say which would change it
@@ -86,8 +94,11 @@ def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bo
     """
     doc = Document.from_bytes(data, name)
     if require_litellm and not has_litellm_section(doc.data):
-        raise InputError(f"{NO_LITELLM_SECTION}: not a LiteLLM config, so not edited (if it is one, or a "
-                         "fragment of one, pass --assume-litellm)", path=name)
+        raise InputError(
+            f"{NO_LITELLM_SECTION}: not a LiteLLM config, so not edited (if it is one, or a "
+            "fragment of one, pass --assume-litellm)",
+            path=name,
+        )
     members = [Member(FsPath(name), doc, data)]
     if path is not None and read is not None and isinstance(doc.data, dict) and INCLUDE_KEY in doc.data:
         members = load_members(path, doc, data, read)
@@ -103,13 +114,21 @@ def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bo
             result.where[c.migration] = (None if file == cs.root.name else file, line)
     for m in cs.members:
         try:
-            verify(m.original_text, m.doc.text, m.doc.changes, old_data=m.original_data, new_data=m.doc.fresh_data())
+            verify(
+                m.original_text,
+                m.doc.text,
+                m.doc.changes,
+                old_data=m.original_data,
+                new_data=m.doc.fresh_data(),
+            )
         except VerificationError as exc:
             if len(cs.members) == 1:
                 raise
             raise VerificationError(f"in {m.name}: {exc}") from None
     result.new_bytes = cs.root.doc.render()
-    result.included = [IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes)) for m in cs.members[1:]]
+    result.included = [
+        IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes)) for m in cs.members[1:]
+    ]
     if optional:
         result.optional = _would_change(cs, optional)
     return result

@@ -68,7 +68,9 @@ def _include_layout(text: str) -> tuple[str, str] | None:
         return None
     nl = "\r\n" if "\r\n" in text else "\n"
     rest = text.replace(found[key], "", 1)
-    root = bom + rest + ("" if not rest or rest.endswith(("\n", "\r")) else nl) + f"include: [models.yaml]{nl}"
+    root = (
+        bom + rest + ("" if not rest or rest.endswith(("\n", "\r")) else nl) + f"include: [models.yaml]{nl}"
+    )
     models = found[key] + nl
     try:
         old, r, m = (yaml.safe_load(t) for t in (text, root, models))

@@ -51,10 +51,16 @@ def autofix(*args, cwd: Path, timeout: float = 20.0) -> tuple[subprocess.Complet
     should never open) is still caught, by a wall-clock limit well above the budget.
     """
     before = _children_cpu()
-    r = subprocess.run([sys.executable, "-m", "autofix", *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                       timeout=max(120.0, 6 * timeout), preexec_fn=_limit_memory,
-                       env={**os.environ, "NO_COLOR": "1", "TMPDIR": str(cwd)},  # its lock files stay in cwd
-                       stdin=subprocess.DEVNULL)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=max(120.0, 6 * timeout),
+        preexec_fn=_limit_memory,
+        env={**os.environ, "NO_COLOR": "1", "TMPDIR": str(cwd)},  # its lock files stay in cwd
+        stdin=subprocess.DEVNULL,
+    )
     return r, _children_cpu() - before
 
 
@@ -82,9 +88,12 @@ def _assert_one_line(r: subprocess.CompletedProcess, path: Path, reason: str) ->
 
 
 def _case_params() -> list:
-    return [pytest.param(case, id=case.name,
-                         marks=[pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else [])
-            for case in CASES]
+    return [
+        pytest.param(
+            case, id=case.name, marks=[pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else []
+        )
+        for case in CASES
+    ]
 
 
 def _handled_checks(case: Case, path: Path, before: bytes, after: bytes) -> None:
@@ -285,11 +294,15 @@ def test_an_edit_of_a_shared_node_is_refused_with_a_finding(name, shared_runs):
     for command in ("check", "apply"):
         entry = shared_runs[command][name]
         assert "error" not in entry, entry["error"]
-        mentioned = [f for f in entry["findings"] if f["id"] == migration
-                     and ("anchor" in f["message"] or "merge key" in f["message"])]
+        mentioned = [
+            f
+            for f in entry["findings"]
+            if f["id"] == migration and ("anchor" in f["message"] or "merge key" in f["message"])
+        ]
         assert mentioned, f"no {migration} finding names the anchor or merge key: {entry['findings']}"
         assert [f for f in mentioned if f["kind"] == "refused"], (
-            f"{migration} reports the refusal as kind {mentioned[0]['kind']!r}: {mentioned[0]['message']}")
+            f"{migration} reports the refusal as kind {mentioned[0]['kind']!r}: {mentioned[0]['message']}"
+        )
         assert migration not in [f["id"] for f in entry.get("fixes", [])]
         assert entry["status"] in ("pending", "fixed", "clean")
     old = yaml.load(SHARED[name], Loader=_Loader)
@@ -303,6 +316,8 @@ def test_the_corpus_is_big_enough():
     assert len({c.name for c in CASES}) == len(CASES)
     count = {k: sum(c.expect == k for c in CASES) for k in ("refused", "apply-refused", "handled")}
     root = sum(bool(c.root) for c in CASES) if os.geteuid() == 0 else 0
-    print(f"\nhostile corpus: {len(CASES)} files; refused {count['refused']}, refused by apply only "
-          f"{count['apply-refused']}, valid and handled {count['handled']}; known engine bugs (xfail) "
-          f"{sum(bool(c.bug) for c in CASES)}; skipped as root {root}; shared-node cases {len(SHARED)}")
+    print(
+        f"\nhostile corpus: {len(CASES)} files; refused {count['refused']}, refused by apply only "
+        f"{count['apply-refused']}, valid and handled {count['handled']}; known engine bugs (xfail) "
+        f"{sum(bool(c.bug) for c in CASES)}; skipped as root {root}; shared-node cases {len(SHARED)}"
+    )

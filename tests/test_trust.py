@@ -32,8 +32,15 @@ main(sys.argv[1:])
 def autofix(*args, cwd=None, env=None, stdin=None, broken=False):
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     cmd = [sys.executable, "-c", BROKEN_G5] if broken else [sys.executable, "-m", "autofix"]
-    return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=full_env,
-                          timeout=120, input=stdin)
+    return subprocess.run(
+        [*cmd, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=120,
+        input=stdin,
+    )
 
 
 GOOD = "litellm_settings:\n  set_verbose: true\n"
@@ -50,8 +57,10 @@ def test_a_bug_in_one_fix_is_one_line_for_that_file_and_the_others_go_on(tmp_pat
     assert r.returncode == 2, r.stdout + r.stderr
     assert "Traceback" not in r.stdout + r.stderr
     lines = [ln for ln in r.stderr.splitlines() if "internal error" in ln]
-    assert lines == [f"{files[1]}: internal error in G5 (AttributeError: 'ConfigSet' object has no attribute "
-                     "'text'): nothing written"], r.stderr
+    assert lines == [
+        f"{files[1]}: internal error in G5 (AttributeError: 'ConfigSet' object has no attribute "
+        "'text'): nothing written"
+    ], r.stderr
     assert files[1].read_text() == BAD
     if command == "apply":
         assert all("json_logs: true" in f.read_text() for f in (files[0], files[2]))
@@ -84,10 +93,10 @@ def test_a_bug_on_stdin_is_one_line_too():
 
 NOT_LITELLM = {
     "docker-compose.yaml": "services:\n  litellm:\n    image: ghcr.io/berriai/litellm:main-latest\n"
-                           "    ports: [\"4000:4000\"]\n  db:\n    image: postgres:16\n",
+    '    ports: ["4000:4000"]\n  db:\n    image: postgres:16\n',
     "not-litellm.yaml": "not: litellm\n",
     "deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: litellm\n"
-                       "spec:\n  replicas: 2\n",
+    "spec:\n  replicas: 2\n",
     "workflow.yml": "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
     # LiteLLM's section names nested deeper, or a lookalike at the top: still not a LiteLLM config
     "values.yaml": "litellm:\n  model_list: []\n  litellm_settings: {set_verbose: true}\n",
@@ -99,8 +108,12 @@ NOT_LITELLM = {
 def test_a_named_file_without_a_litellm_section_is_refused_and_untouched(tmp_path, name):
     path = tmp_path / name
     path.write_text(NOT_LITELLM[name])
-    for args in (["--dry-run"], ["apply"], ["apply", "--only", "p0,p1,p2", "--unsafe-fixes"],
-                 ["--check", "--format", "json"]):
+    for args in (
+        ["--dry-run"],
+        ["apply"],
+        ["apply", "--only", "p0,p1,p2", "--unsafe-fixes"],
+        ["--check", "--format", "json"],
+    ):
         r = autofix(*args, path)
         assert r.returncode == 2, (args, r.stdout, r.stderr)
         lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
@@ -148,16 +161,24 @@ def test_a_folder_run_skips_them_and_the_others_are_fixed(tmp_path):
 
 
 def _all_configs() -> list[Path]:
-    return sorted((ROOT / "fixtures").glob("*/*.before.yaml")) + [UNIFIED] + sorted(
-        (ROOT / "tests" / "corpus").rglob("*.yaml"))
+    return (
+        sorted((ROOT / "fixtures").glob("*/*.before.yaml"))
+        + [UNIFIED]
+        + sorted((ROOT / "tests" / "corpus").rglob("*.yaml"))
+    )
 
 
 def _nearest_existing(data, path):
     """The longest prefix of `path` that exists in `data`."""
     cur, found = data, ()
     for part in path:
-        if isinstance(cur, dict) and part in cur or isinstance(cur, list) and isinstance(part, int) and (
-                -len(cur) <= part < len(cur)):
+        if (
+            isinstance(cur, dict)
+            and part in cur
+            or isinstance(cur, list)
+            and isinstance(part, int)
+            and (-len(cur) <= part < len(cur))
+        ):
             cur, found = cur[part], (*found, part)
         else:
             break
@@ -208,14 +229,19 @@ def test_check_github_and_sarif_lines_on_the_bundled_config(tmp_path):
     assert r.returncode == 1
     import re
 
-    found = [(int(m.group(2)), m.group(3)) for m in re.finditer(r"::(\w+) file=[^,]+,line=(\d+),title=autofix (\w+)::",
-                                                                 r.stdout)]
+    found = [
+        (int(m.group(2)), m.group(3))
+        for m in re.finditer(r"::(\w+) file=[^,]+,line=(\d+),title=autofix (\w+)::", r.stdout)
+    ]
     assert found and all(1 <= n <= len(lines) for n, _ in found), found
     assert (strategy, "G3") in found
     r = autofix("--check", "--format", "sarif", UNIFIED)
     sarif = json.loads(r.stdout)["runs"][0]
-    g3 = [res["locations"][0]["physicalLocation"]["region"]["startLine"] for res in sarif["results"]
-          if res["ruleId"] == "G3" and "routing_strategy" in res["message"]["text"]]
+    g3 = [
+        res["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for res in sarif["results"]
+        if res["ruleId"] == "G3" and "routing_strategy" in res["message"]["text"]
+    ]
     assert g3 and set(g3) == {strategy}
     assert "on disk" in sarif["properties"]["linesReferTo"]
     r = autofix("--check", "--format", "json", UNIFIED)
@@ -240,14 +266,18 @@ def test_after_apply_the_output_says_which_file_the_lines_refer_to(tmp_path):
 
 def test_included_file_findings_name_that_file_in_every_format(tmp_path):
     (tmp_path / "config.yaml").write_text("include: [models.yaml]\nlitellm_settings:\n  json_logs: true\n")
-    (tmp_path / "models.yaml").write_text("model_list:\n  - model_name: gpt\n    litellm_params: "
-                                          "{model: openai/gpt-4o}\nserver_settings:\n  prometheus: {port: 9090}\n")
+    (tmp_path / "models.yaml").write_text(
+        "model_list:\n  - model_name: gpt\n    litellm_params: "
+        "{model: openai/gpt-4o}\nserver_settings:\n  prometheus: {port: 9090}\n"
+    )
     r = autofix("--check", "--format", "github", "config.yaml", cwd=tmp_path)
     assert "::notice file=models.yaml,line=5,title=autofix G1::" in r.stdout, r.stdout
     r = autofix("--check", "--format", "sarif", "config.yaml", cwd=tmp_path)
     results = json.loads(r.stdout)["runs"][0]["results"]
     g1 = [x for x in results if x["ruleId"] == "G1" and "server_settings" in x["message"]["text"]]
-    assert g1 and all(x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "models.yaml" for x in g1)
+    assert g1 and all(
+        x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "models.yaml" for x in g1
+    )
     r = autofix("--check", "--format", "json", "config.yaml", cwd=tmp_path)
     g1 = [f for f in json.loads(r.stdout)["files"][0]["findings"] if f["id"] == "G1" and f["line"] == 5]
     assert g1 and g1[0]["file"] == "models.yaml"
@@ -255,8 +285,10 @@ def test_included_file_findings_name_that_file_in_every_format(tmp_path):
 
 # ---- previews speak of what would change -------------------------------------------------------------
 
-PAST = r"(?:^|; |: )(?:added|deleted|derived|dropped|enabled|kept|merged|moved|removed|renamed|replaced|rewrote|set|" \
-       r"wrote|became)\b|\b(?:was|were) not \w+ed\b|\bwas .* and is now\b"
+PAST = (
+    r"(?:^|; |: )(?:added|deleted|derived|dropped|enabled|kept|merged|moved|removed|renamed|replaced|rewrote|set|"
+    r"wrote|became)\b|\b(?:was|were) not \w+ed\b|\bwas .* and is now\b"
+)
 
 
 def test_previews_never_speak_in_the_past_tense():
@@ -299,11 +331,15 @@ def test_the_inline_comment_checker_never_confuses_two_identical_lines():
     so (it used to match lines by their text alone and report "inline comment lost")."""
     from checks import assert_comments_stay, assert_inline_comments_stay
 
-    old = ("model_list:\n  - model_name: a\n    model_info: {}  # c1 note\n"
-           "  - model_name: b\n    model_info: {}  # c1 note\n")
-    new = ("model_list:\n  - model_name: a\n    model_info: {health_check_timeout: 30}  # c1 note\n"
-           "  - model_name: b\n    model_info: {health_check_timeout: 10}  # c1 note\n"
-           "  - model_name: c\n    model_info: {}\n")
+    old = (
+        "model_list:\n  - model_name: a\n    model_info: {}  # c1 note\n"
+        "  - model_name: b\n    model_info: {}  # c1 note\n"
+    )
+    new = (
+        "model_list:\n  - model_name: a\n    model_info: {health_check_timeout: 30}  # c1 note\n"
+        "  - model_name: b\n    model_info: {health_check_timeout: 10}  # c1 note\n"
+        "  - model_name: c\n    model_info: {}\n"
+    )
     assert_comments_stay(old, new)
     lost = new.replace("{health_check_timeout: 10}  # c1 note", "{}")  # b's comment really lost
     with pytest.raises(AssertionError, match="inline comment lost"):
