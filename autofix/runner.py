@@ -108,8 +108,10 @@ def run(
     result.changes = list(cs.changes)
     cs.commit()
     locate_findings(result.findings, cs)  # before verification, which consumes the original data
-    for c in result.changes:
-        if result.where.get(c.migration, (None, None))[1] is None:  # the first change with a line
+    tries: dict[str, int] = {}
+    for c in result.changes:  # each migration's first change with a line (a few tries: no cost per change)
+        if result.where.get(c.migration, (None, None))[1] is None and tries.get(c.migration, 0) < 8:
+            tries[c.migration] = tries.get(c.migration, 0) + 1
             file, line = cs.locate(c.path)
             result.where[c.migration] = (None if file == cs.root.name else file, line)
     for m in cs.members:

@@ -344,3 +344,31 @@ def test_the_inline_comment_checker_never_confuses_two_identical_lines():
     lost = new.replace("{health_check_timeout: 10}  # c1 note", "{}")  # b's comment really lost
     with pytest.raises(AssertionError, match="inline comment lost"):
         assert_inline_comments_stay(old.replace("model_name: b", "model_name: b\n    tpm: 1"), lost)
+
+
+def test_a_bug_outside_any_one_file_is_one_line_too(tmp_path):
+    """An exception after the files were processed (here: in the SARIF renderer) is one line, exit 2."""
+    config = tmp_path / "config.yaml"
+    config.write_text(GOOD)
+    code = (
+        "import sys, autofix.formats as f\n"
+        "def broken(*a, **k):\n    raise RuntimeError('boom')\n"
+        "f.render_sarif = broken\n"
+        "from autofix.cli import main\nmain(sys.argv[1:])\n"
+    )
+    env = {**os.environ, "NO_COLOR": "1"}
+    for debug in (False, True):
+        args = [
+            sys.executable,
+            "-c",
+            code,
+            "--check",
+            "--format",
+            "sarif",
+            *(["--debug"] if debug else []),
+            config,
+        ]
+        r = subprocess.run(list(map(str, args)), capture_output=True, text=True, env=env, timeout=120)
+        assert r.returncode == 2, r.stderr
+        assert "autofix: internal error (RuntimeError: boom)" in r.stderr
+        assert ("Traceback (most recent call last)" in r.stderr) == debug, r.stderr
