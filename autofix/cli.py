@@ -10,6 +10,7 @@ findings with --strict), 2 usage or input error.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -69,6 +70,8 @@ def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(_build_app())
     try:
         code = command.main(args=args, prog_name="autofix", standalone_mode=False)
+    except (SystemExit, KeyboardInterrupt):
+        raise
     except usage_error as exc:
         where = "autofix" if exc.ctx is None or implicit else exc.ctx.command_path
         hint = "autofix --help" if where in ("autofix", "autofix check") else f"{where} --help"
@@ -76,7 +79,20 @@ def main(argv: list[str] | None = None) -> None:
         code = EXIT_ERROR
     except typer.Abort:
         code = 130
+    except Exception as exc:  # a bug outside any one file's run: one line, exit 2
+        from autofix.errors import InternalError
+
+        err = InternalError(exc)
+        _err(f"{err}; run with --debug (or AUTOFIX_DEBUG=1) for the traceback")
+        if _debug(args):
+            print(err.traceback, file=sys.stderr, end="")
+        code = EXIT_ERROR
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _debug(args: list[str] | None = None) -> bool:
+    """--debug, or AUTOFIX_DEBUG set to anything but empty/0: show the traceback of an internal error."""
+    return "--debug" in (args or []) or os.environ.get("AUTOFIX_DEBUG", "") not in ("", "0")
 
 
 def _err(message: str) -> None:
@@ -85,12 +101,12 @@ def _err(message: str) -> None:
     )
 
 
-def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool]):
+def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool, bool, bool]):
     """Runs in a worker process for --jobs: migrations are passed by id, not pickled."""
     from autofix import registry
     from autofix.batch import fix_file
 
-    path, ids, unsafe, write, optional_ids, edit_outside = args
+    path, ids, unsafe, write, optional_ids, edit_outside, assume, preview = args
     by_id = {m.id: m for m in registry.all_migrations()}
     return fix_file(
         path,
@@ -99,6 +115,8 @@ def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool
         write=write,
         optional=[by_id[i] for i in optional_ids],
         edit_outside=edit_outside,
+        assume_litellm=assume,
+        preview=preview,
     )
 
 
@@ -152,6 +170,8 @@ def _outcomes(
     jobs: int,
     progress: bool,
     edit_outside: bool = False,
+    assume_litellm: bool = False,
+    preview: bool = False,
 ):
     """Yield each file's Outcome, in the order given; in worker processes with --jobs N > 1."""
     from autofix.batch import fix_file
@@ -183,7 +203,7 @@ def _outcomes(
             # Ctrl-C reaches the workers too: each finishes the file it is writing (batch holds the
             # interrupt back meanwhile); the files not started are cancelled
             pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-            futures = [pool.submit(_worker, (f, ids, unsafe, write, opt, edit_outside)) for f in files]
+            futures = [pool.submit(_worker, (f, ids, unsafe, write, opt, edit_outside, assume_litellm, preview)) for f in files]
             try:
                 for future in futures:
                     outcome = future.result()
@@ -201,7 +221,14 @@ def _outcomes(
         else:
             for f in files:
                 outcome = fix_file(
-                    f, plan, unsafe=unsafe, write=write, optional=optional, edit_outside=edit_outside
+                    f,
+                    plan,
+                    unsafe=unsafe,
+                    write=write,
+                    optional=optional,
+                    edit_outside=edit_outside,
+                    assume_litellm=assume_litellm,
+                    preview=preview,
                 )
                 if bar:
                     bar.advance(task)
@@ -226,6 +253,8 @@ def process(
     jobs: int = 1,
     litellm_only: bool = False,
     edit_outside: bool = False,
+    debug: bool = False,
+    assume_litellm: bool = False,
     console=None,
 ) -> int:
     """Check or apply; `console` (a rich Console) takes the text output instead of stdout."""
@@ -315,8 +344,12 @@ def process(
             jobs=jobs,
             progress=progress,
             edit_outside=edit_outside,
+            assume_litellm=assume_litellm,
+            preview=not write,
         ):
             outcomes.append(outcome)
+            if outcome.traceback and (debug or _debug()):
+                print(outcome.traceback, file=sys.stderr, end="")
             notes += writer.new_folder_notes([outcome.written, *outcome.written_included])
             result = outcome.result
             if outcome.error:
@@ -538,6 +571,13 @@ def _build_app():
         help="Skip named files that do not look like LiteLLM configs (for pre-commit).",
     )
     check_opt = typer.Option(False, "--check", hidden=True, help="Old spelling of 'autofix check --quiet'.")
+    assume_opt = typer.Option(
+        False,
+        "--assume-litellm",
+        help="Edit named files and stdin even without a LiteLLM section (model_list, litellm_settings, ...): "
+        "they are LiteLLM configs or fragments of one.",
+    )
+    debug_opt = typer.Option(False, "--debug", help="Show the traceback of an internal error (or AUTOFIX_DEBUG=1).")
     outside_opt = typer.Option(
         False,
         "--edit-outside-includes",
@@ -598,6 +638,8 @@ def _build_app():
             litellm_only: bool = litellm_only_opt,
             edit_outside_includes: bool = outside_opt,
             backup_dir: str | None = backup_dir_opt,
+            assume_litellm: bool = assume_opt,
+            debug: bool = debug_opt,
             check: bool = check_opt,
         ) -> None:
             from autofix.writer import backup_dir_option
@@ -619,6 +661,8 @@ def _build_app():
                     jobs=jobs,
                     litellm_only=litellm_only,
                     edit_outside=edit_outside_includes,
+                    debug=debug,
+                    assume_litellm=assume_litellm,
                 )
             raise typer.Exit(code)
 

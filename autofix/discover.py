@@ -25,13 +25,35 @@ DEFAULT_NAMES = (
     "config/litellm*.yml",
     "config/config.yaml",
 )
-SKIP_DIRS = {".git", ".hg", ".svn", ".autofix-backups", "node_modules", ".venv", "venv", "__pycache__", ".tox"}
-# A top-level key LiteLLM's proxy reads: enough to call a YAML file a LiteLLM config.
-_LITELLM_SECTION = re.compile(
-    rb"^(?:model_list|litellm_settings|router_settings|general_settings|environment_variables|"
-    rb"callback_settings|include|credential_list|guardrails|mcp_servers)\s*:",
-    re.MULTILINE,
+SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".autofix-backups",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+}
+# A top-level key LiteLLM's proxy reads: enough to call a YAML file a LiteLLM config (or a fragment of
+# one, such as an included models.yaml holding only model_list).
+LITELLM_SECTIONS = (
+    "model_list",
+    "litellm_settings",
+    "router_settings",
+    "general_settings",
+    "environment_variables",
+    "callback_settings",
+    "include",
+    "credential_list",
+    "guardrails",
+    "mcp_servers",
 )
+NO_LITELLM_SECTION = (
+    "no LiteLLM section (model_list, litellm_settings, router_settings, general_settings, ...)"
+)
+_LITELLM_SECTION = re.compile(rb"^(?:" + "|".join(LITELLM_SECTIONS).encode() + rb")\s*:", re.MULTILINE)
 
 
 @dataclass
@@ -47,7 +69,9 @@ def default_config(cwd: Path | None = None) -> Path:
         for found in sorted(cwd.glob(pattern)):
             if found.is_file():
                 return found.relative_to(cwd) if found.is_relative_to(cwd) else found
-    raise InputError(f"no config found here (looked for {', '.join(DEFAULT_NAMES)}); pass a path", path=str(cwd))
+    raise InputError(
+        f"no config found here (looked for {', '.join(DEFAULT_NAMES)}); pass a path", path=str(cwd)
+    )
 
 
 def looks_like_litellm_config(path: Path) -> str | None:
@@ -61,7 +85,12 @@ def looks_like_litellm_config(path: Path) -> str | None:
         return f"cannot read: {exc.strerror}"
     if _LITELLM_SECTION.search(head.removeprefix(b"\xef\xbb\xbf")):
         return None
-    return "no LiteLLM section (model_list, litellm_settings, router_settings, general_settings, ...)"
+    return NO_LITELLM_SECTION
+
+
+def has_litellm_section(data: object) -> bool:
+    """The parsed config has a top-level key LiteLLM reads."""
+    return isinstance(data, dict) and any(isinstance(k, str) and k in LITELLM_SECTIONS for k in data)
 
 
 def _walk(folder: Path, targets: Targets, seen: set[Path]) -> None:
@@ -160,7 +189,9 @@ def read_config(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(f"file is {size / 1e6:.1f} MB; autofix reads configs up to {MAX_BYTES // 2**20} MB", path=name)
+            raise InputError(
+                f"file is {size / 1e6:.1f} MB; autofix reads configs up to {MAX_BYTES // 2**20} MB", path=name
+            )
         return path.read_bytes()
     except PermissionError:
         raise InputError("permission denied", path=name) from None

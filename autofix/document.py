@@ -306,6 +306,11 @@ class Document(EditPlanner):
 
     # ---- editing ---------------------------------------------------------------------------------
 
+    def source_lines(self, path: Path) -> tuple[list[str], int | None]:
+        """The lines of the text as last parsed (where `line` points) and the line of `path` in them."""
+        first = self.line(path)  # first: it may parse the text again
+        return self.text.splitlines(), first
+
     def set(self, path: Path, value: Any) -> bool:
         """Set the value at `path` (creating missing parents). Returns False when it already had it."""
         old = self.get(path)

@@ -11,6 +11,9 @@ from autofix.changes import MISSING, format_path
 from autofix.migration import Migration
 from autofix.report import MASK, SECRET_KEY, mask_line
 
+# Which text a finding's line counts in: the file as it is on disk before autofix writes anything.
+LINES_PREVIEW = "the files as they are on disk (nothing was written)"
+LINES_APPLY = "the files as they were before the fixes (their backups), not the fixed files"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
@@ -26,7 +29,12 @@ def mask_value(key: Any, value: Any, show: bool = False) -> Any:
         return {k: mask_value(k, v) for k, v in value.items()}
     if isinstance(value, list):
         return [mask_value(key, v) for v in value]
-    if isinstance(key, str) and SECRET_KEY.search(key) and value not in (None, "") and not _is_reference(value):
+    if (
+        isinstance(key, str)
+        and SECRET_KEY.search(key)
+        and value not in (None, "")
+        and not _is_reference(value)
+    ):
         return MASK
     if isinstance(value, str) and mask_line(value) != value:
         return mask_line(value)
@@ -53,7 +61,9 @@ def status(o: Outcome, write: bool) -> str:
     return "fixed" if write and o.written is not None else "pending"
 
 
-def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show_secrets: bool) -> dict[str, Any]:
+def file_json(
+    o: Outcome, migrations: dict[str, Migration], *, write: bool, show_secrets: bool
+) -> dict[str, Any]:
     entry: dict[str, Any] = {"path": o.name, "status": status(o, write)}
     if o.error:
         entry["error"] = o.error
@@ -63,15 +73,25 @@ def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show
     fixes: dict[str, dict[str, Any]] = {}
     for c in r.changes:
         m = migrations.get(c.migration)
-        fix = fixes.setdefault(c.migration, {"id": c.migration, "slug": m.slug if m else "", "title": m.title if m else "",
-                                             "files": r.files_of(c.migration), "changes": []})
+        fix = fixes.setdefault(
+            c.migration,
+            {
+                "id": c.migration,
+                "slug": m.slug if m else "",
+                "title": m.title if m else "",
+                "files": r.files_of(c.migration),
+                "changes": [],
+            },
+        )
         key = c.path[-1] if c.path else None
-        fix["changes"].append({
-            "path": format_path(c.path),
-            "kind": c.kind,
-            "old": _jsonable(mask_value(key, c.old, show_secrets)),
-            "new": _jsonable(mask_value(key, c.new, show_secrets)),
-        })
+        fix["changes"].append(
+            {
+                "path": format_path(c.path),
+                "kind": c.kind,
+                "old": _jsonable(mask_value(key, c.old, show_secrets)),
+                "new": _jsonable(mask_value(key, c.new, show_secrets)),
+            }
+        )
     entry["fixes"] = list(fixes.values())
     entry["findings"] = [
         {
@@ -101,8 +121,15 @@ def file_json(o: Outcome, migrations: dict[str, Migration], *, write: bool, show
     return entry
 
 
-def render_json(outcomes: list[Outcome], migrations: list[Migration], *, write: bool, show_secrets: bool,
-                skipped: list[tuple[Path, str]], summary: dict[str, Any]) -> str:
+def render_json(
+    outcomes: list[Outcome],
+    migrations: list[Migration],
+    *,
+    write: bool,
+    show_secrets: bool,
+    skipped: list[tuple[Path, str]],
+    summary: dict[str, Any],
+) -> str:
     from autofix import __version__
 
     by_id = {m.id: m for m in migrations}
@@ -110,6 +137,7 @@ def render_json(outcomes: list[Outcome], migrations: list[Migration], *, write: 
         "tool": "autofix",
         "version": __version__,
         "mode": "apply" if write else "check",
+        "lines_refer_to": LINES_APPLY if write else LINES_PREVIEW,
         "files": [file_json(o, by_id, write=write, show_secrets=show_secrets) for o in outcomes],
         "skipped": [{"path": str(p), "reason": why} for p, why in skipped],
         "summary": summary,
@@ -125,7 +153,9 @@ def _uri(name: str) -> str:
         return path.resolve().as_uri()
 
 
-def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write: bool, show_secrets: bool) -> str:
+def render_sarif(
+    outcomes: list[Outcome], migrations: list[Migration], *, write: bool, show_secrets: bool
+) -> str:
     from autofix import __version__
 
     rules = [
@@ -133,7 +163,9 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
             "id": m.id,
             "name": m.slug,
             "shortDescription": {"text": m.title},
-            "fullDescription": {"text": m.doc.split("## Why")[0].replace("## What it does", "").strip() or m.title},
+            "fullDescription": {
+                "text": m.doc.split("## Why")[0].replace("## What it does", "").strip() or m.title
+            },
             "help": {"text": m.doc, "markdown": m.doc},
             "properties": {"priority": m.priority, "safety": m.safety},
         }
@@ -151,40 +183,80 @@ def render_sarif(outcomes: list[Outcome], migrations: list[Migration], *, write:
 
     for o in outcomes:
         if o.error:
-            notifications.append({"level": "error", "message": {"text": o.error},
-                                  "locations": [location(o.name, None)] if o.name != "<stdin>" else []})
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": o.error},
+                    "locations": [location(o.name, None)] if o.name != "<stdin>" else [],
+                }
+            )
         r = o.result
         if r is None:
             continue
         done = "applied" if write and o.written is not None else "would apply"
         for mid in r.applied:
             paths = [format_path(c.path) for c in r.changes if c.migration == mid]
+            first_file, first_line = r.where.get(mid, (None, None))
+            first_file = first_file or o.name
             files = r.files_of(mid) or [o.name]
-            lines = {name: next((f.line for f in r.findings if f.migration == mid and f.line
-                                 and (f.file or o.name) == name), None) for name in files}
-            results.append({
-                "ruleId": mid,
-                **({"ruleIndex": index[mid]} if mid in index else {}),
-                "level": "note" if write else "warning",
-                "kind": "pass" if write else "fail",
-                "message": {"text": f"autofix {done} {mid} in {', '.join(files)}: {', '.join(paths[:8])}"},
-                "locations": [location(name, line) for name, line in lines.items()],
-            })
+            files = sorted(files, key=lambda name: name != first_file)  # the file of its first change first
+            lines = {
+                name: first_line
+                if name == first_file
+                else next(
+                    (f.line for f in r.findings if f.migration == mid and f.line and (f.file or o.name) == name),
+                    None,
+                )
+                for name in files
+            }
+            results.append(
+                {
+                    "ruleId": mid,
+                    **({"ruleIndex": index[mid]} if mid in index else {}),
+                    "level": "note" if write else "warning",
+                    "kind": "pass" if write else "fail",
+                    "message": {"text": f"autofix {done} {mid} in {', '.join(files)}: {', '.join(paths[:8])}"},
+                    "locations": [location(name, line) for name, line in lines.items()],
+                }
+            )
         for f in r.findings:
-            results.append({
-                "ruleId": f.migration,
-                **({"ruleIndex": index[f.migration]} if f.migration in index else {}),
-                "level": "error" if f.blocks_startup else "warning" if f.kind in ("warning", "refused") else "note",
-                "message": {"text": (f.message if show_secrets else mask_line(f.message))
-                            + (f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}" if f.manual else "")},
-                "locations": [location(f.file or o.name, f.line)],
-            })
+            results.append(
+                {
+                    "ruleId": f.migration,
+                    **({"ruleIndex": index[f.migration]} if f.migration in index else {}),
+                    "level": "error"
+                    if f.blocks_startup
+                    else "warning"
+                    if f.kind in ("warning", "refused")
+                    else "note",
+                    "message": {
+                        "text": (f.message if show_secrets else mask_line(f.message))
+                        + (
+                            f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}"
+                            if f.manual
+                            else ""
+                        )
+                    },
+                    "locations": [location(f.file or o.name, f.line)],
+                }
+            )
     run: dict[str, Any] = {
-        "tool": {"driver": {"name": "autofix", "version": __version__, "informationUri":
-                            "https://pypi.org/project/litellm-autofix/", "rules": rules}},
+        "tool": {
+            "driver": {
+                "name": "autofix",
+                "version": __version__,
+                "informationUri": "https://pypi.org/project/litellm-autofix/",
+                "rules": rules,
+            }
+        },
         "results": results,
-        "invocations": [{"executionSuccessful": not notifications,
-                         **({"toolExecutionNotifications": notifications} if notifications else {})}],
+        "properties": {"linesReferTo": LINES_APPLY if write else LINES_PREVIEW},
+        "invocations": [
+            {
+                "executionSuccessful": not notifications,
+                **({"toolExecutionNotifications": notifications} if notifications else {}),
+            }
+        ],
     }
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
 
@@ -208,13 +280,27 @@ def render_github(outcomes: list[Outcome], *, write: bool, show_secrets: bool) -
             continue
         if r.changed and not (write and o.written is not None):
             for mid in r.applied:
+                first_file, first_line = r.where.get(mid, (None, None))
+                first_file = first_file or o.name
                 for changed in r.files_of(mid) or [o.name]:
-                    line = next((f.line for f in r.findings if f.migration == mid and f.line
-                                 and (f.file or o.name) == changed), 1)
+                    line = (
+                        first_line
+                        if changed == first_file
+                        else next(
+                            (
+                                f.line
+                                for f in r.findings
+                                if f.migration == mid and f.line and (f.file or o.name) == changed
+                            ),
+                            None,
+                        )
+                    )
+                    at = f",line={line}" if line else ""
                     via = f" (included by {o.name})" if changed != o.name else ""
-                    lines.append(f"::warning file={_gh_escape(changed, prop=True)},line={line},title=autofix {mid}::"
-                                 + _gh_escape(f"{mid} would change this file{via}: run autofix apply --only {mid} "
-                                              f"{o.name}"))
+                    lines.append(
+                        f"::warning file={_gh_escape(changed, prop=True)}{at},title=autofix {mid}::"
+                        + _gh_escape(f"{mid} would change this file{via}: run autofix apply --only {mid} {o.name}")
+                    )
         for f in r.findings:
             level = "error" if f.blocks_startup else "warning" if f.kind in ("warning", "refused") else "notice"
             msg = f.message if show_secrets else mask_line(f.message)

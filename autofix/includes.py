@@ -21,8 +21,9 @@ the exact changes to make there by hand (`ConfigSet.held_back`). `--edit-outside
 
 from __future__ import annotations
 
+import copy
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -98,26 +99,37 @@ def load_members(root_path: FsPath, root_doc: Document, root_bytes: bytes, read)
     return members
 
 
-@dataclass
 class ConfigSet:
-    """Several files as LiteLLM merges them, edited through the Document interface."""
+    """Several files as LiteLLM merges them, edited through the `migration.ConfigDoc` interface.
 
-    members: list[Member]
-    changes: list[Change] = field(default_factory=list)
-    _migration: str = ""
-    edit_outside: bool = False  # write included files outside the root config's folder too
+    The runner always works on a ConfigSet: a config without `include:` is the one-member case,
+    where every call goes straight to the one Document (no merged view, no second list of changes).
+    With `edit_outside`, included files outside the root config's folder are written too.
+    """
 
-    def __post_init__(self) -> None:
-        import copy
-
-        for m in self.members:
+    def __init__(self, members: list[Member], edit_outside: bool = False) -> None:
+        self.members = members
+        self.edit_outside = edit_outside  # write included files outside the root config's folder too
+        self._changes: list[Change] = []
+        self._migration = ""
+        for m in members:
             m.original_text = m.doc.text
             m.original_data = copy.deepcopy(m.doc.data)
+            # the first parse, for the lines of findings (on disk, before any fix); its own sets of
+            # queued-edit markers, so that edits queued on the live Document never hide a node here
             m.first = copy.copy(m.doc)
+            m.first._pending_keys = set()
+            m.first._dirty = set()
+        self._single: Document | None = members[0].doc if len(members) == 1 else None
 
     @property
     def root(self) -> Member:
         return self.members[0]
+
+    @property
+    def changes(self) -> list[Change]:
+        """The changes so far, with the paths of the merged view."""
+        return self._single.changes if self._single is not None else self._changes
 
     @property
     def migration(self) -> str:
@@ -212,6 +224,8 @@ class ConfigSet:
     # ---- reading -------------------------------------------------------------------------------------
 
     def get(self, path: Path, default: Any = MISSING) -> Any:
+        if self._single is not None:
+            return self._single.get(path, default)
         if len(path) <= 1 or not self._segments(path[0]):
             value = self.data if not path else self.data.get(path[0], MISSING)
             return default if value is MISSING else value
@@ -219,30 +233,62 @@ class ConfigSet:
         return m.doc.get(local, default)
 
     def exists(self, path: Path) -> bool:
+        if self._single is not None:
+            return self._single.exists(path)
         return self.get(path) is not MISSING
 
-    def locate(self, path: Path) -> tuple[str, int | None]:
-        """(file name, line) of `path` now, or before the fixes when a fix deleted it."""
-        original = not self.exists(path)
-        try:
-            m, local = self._route(path, original=original) if path else (self.root, path)
-        except EditRefused:
-            m, local = self.root, path[:1]
-        doc = m.first if original and m.first is not None else m.doc
-        return m.name, doc.line(local)
-
     def line(self, path: Path) -> int | None:
-        return self.locate(path)[1]
+        """The line of `path` (or its nearest existing parent) in its file's text as last parsed."""
+        if self._single is not None:
+            return self._single.line(path)
+        m, local = self._route(path) if path else (self.root, path)
+        return m.doc.line(local)
+
+    def source_lines(self, path: Path) -> tuple[list[str], int | None]:
+        if self._single is not None:
+            return self._single.source_lines(path)
+        m, local = self._route(path) if path else (self.root, path)
+        return m.doc.source_lines(local)
+
+    def locate(self, path: Path) -> tuple[str, int | None]:
+        """(file name, line) of `path` in the files as they are on disk, before any fix: the line of
+        the key itself, or of its nearest ancestor there when a fix adds it (None for a new section)."""
+        m, local = self._route(path, original=True) if path else (self.root, path)
+        if local and not (isinstance(m.original_data, dict) and local[0] in m.original_data):
+            return m.name, None  # a new section: no line on disk holds any part of it
+        return m.name, (m.first or m.doc).line(local)
 
     # ---- editing -------------------------------------------------------------------------------------
 
     def _edit(self, path: Path, op, *args, whole: bool = False, **kwargs) -> bool:
-        m, local = self._route(path, whole=whole)
-        old = self.get(path)
-        done = getattr(m.doc, op)(local, *args, **kwargs)
-        if done:
-            self.changes.append(Change(tuple(path), old, self.get(path), self._migration))
-        return done
+        try:
+            if self._single is not None:
+                return getattr(self._single, op)(path, *args, **kwargs)
+            if op == "append" and len(path) == 1:
+                parts = self._segments(path[0])
+                if len(parts) > 1 and parts[-1][2] >= 0:  # a list spread over files: append to the last
+                    if args[0] in self.get(path, []):
+                        return False
+                    m, local = parts[-1][0], path
+                else:
+                    m, local = self._route(path, whole=whole)
+            else:
+                m, local = self._route(path, whole=whole)
+            old = copy.deepcopy(self.get(path))
+            done = getattr(m.doc, op)(local, *args, **kwargs)
+            if done and op == "rename":
+                new_path = (*path[:-1], args[0])
+                self._changes.append(Change(tuple(path), old, MISSING, self._migration))
+                self._changes.append(
+                    Change(new_path, MISSING, copy.deepcopy(self.get(new_path)), self._migration)
+                )
+            elif done:
+                self._changes.append(Change(tuple(path), old, copy.deepcopy(self.get(path)), self._migration))
+            return done
+        except EditRefused as exc:
+            if exc.path is None:
+                exc.path = tuple(path)  # the runner gives the finding this path's line on disk
+            raise
 
     def set(self, path: Path, value: Any) -> bool:
         return self._edit(path, "set", value, whole=len(path) == 1)
@@ -251,44 +297,29 @@ class ConfigSet:
         return self._edit(path, "delete", prune_empty=prune_empty, whole=len(path) == 1)
 
     def append(self, path: Path, item: Any) -> bool:
-        if len(path) == 1:
-            parts = self._segments(path[0])
-            if len(parts) > 1 and parts[-1][2] >= 0:
-                if item in self.get(path, []):
-                    return False
-                m = parts[-1][0]
-                old = self.get(path)
-                done = m.doc.append(path, item)
-                if done:
-                    self.changes.append(Change(tuple(path), old, self.get(path), self._migration))
-                return done
         return self._edit(path, "append", item)
 
     def remove_item(self, path: Path, item: Any) -> bool:
         return self._edit(path, "remove_item", item, whole=len(path) == 1)
 
     def rename(self, path: Path, new_key: str) -> bool:
-        m, local = self._route(path, whole=len(path) == 1)
-        old = self.get(path)
-        done = m.doc.rename(local, new_key)
-        if done:
-            self.changes.append(Change(tuple(path), old, MISSING, self._migration))
-            self.changes.append(Change((*path[:-1], new_key), MISSING, old, self._migration))
-        return done
+        return self._edit(path, "rename", new_key, whole=len(path) == 1)
 
     def move(self, src: Path, dst: Path) -> bool:
         """Move a key with its comments when both places are in one file; across files, delete and set."""
+        if self._single is not None:
+            return self._single.move(src, dst)
         m, local = self._route(src, whole=len(src) == 1)
         target, local_dst = self._route(dst, whole=len(dst) == 1)
         if target is not m:
-            value = self.get(src)
+            value = copy.deepcopy(self.get(src))
             done = self.delete(src)
             return self.set(dst, value) or done
-        old = self.get(src)
+        old = copy.deepcopy(self.get(src))
         done = m.doc.move(local, local_dst)
         if done:
-            self.changes.append(Change(tuple(src), old, MISSING, self._migration))
-            self.changes.append(Change(tuple(dst), MISSING, old, self._migration))
+            self._changes.append(Change(tuple(src), old, MISSING, self._migration))
+            self._changes.append(Change(tuple(dst), MISSING, old, self._migration))
         return done
 
     def mapping_to_items(self, path: Path, items: list[dict]) -> bool:
@@ -301,13 +332,13 @@ class ConfigSet:
             m.doc.commit()
 
     def checkpoint(self) -> tuple:
-        return tuple(m.doc.checkpoint() for m in self.members), len(self.changes)
+        return tuple(m.doc.checkpoint() for m in self.members), len(self._changes)
 
     def restore(self, checkpoint: tuple) -> None:
         docs, n = checkpoint
         for m, cp in zip(self.members, docs, strict=True):
             m.doc.restore(cp)
-        del self.changes[n:]
+        del self._changes[n:]
 
     def writable(self, m: Member) -> bool:
         return not m.outside or self.edit_outside

@@ -5,15 +5,56 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from autofix.changes import Path, format_path
-from autofix.document import Document
+from autofix.changes import MISSING, Path, format_path
 
 PRIORITIES = ("p0", "p1", "p2")
 # safe: every edit is safe; unsafe: every edit needs --unsafe-fixes; mixed: some parts are safe (or only
 # reports) and some need --unsafe-fixes; report: changes nothing, says the manual step
 SAFETIES = ("safe", "mixed", "unsafe", "report")
+
+
+@runtime_checkable
+class ConfigDoc(Protocol):
+    """What a migration may use of the config it fixes (`ctx.doc`), and nothing more.
+
+    Two classes implement it: `document.Document` (one file) and `includes.ConfigSet` (a config and
+    the files its `include:` pulls in, as LiteLLM merges them). The runner always hands migrations a
+    ConfigSet (a single file is its one-member case), so a migration that reaches for anything not
+    declared here fails on every config, not only on configs with `include:`. Paths are tuples of
+    keys and list indexes; reads see every edit made so far.
+    """
+
+    def get(self, path: Path, default: Any = MISSING) -> Any:
+        """The value at `path` as LiteLLM reads it, or `default`."""
+        ...
+
+    def exists(self, path: Path) -> bool: ...
+
+    def line(self, path: Path) -> int | None:
+        """1-based line of `path` (or its nearest existing parent) in the text as last parsed."""
+        ...
+
+    def source_lines(self, path: Path) -> tuple[list[str], int | None]:
+        """The lines of the file holding `path` (as last parsed) and the 1-based line of `path` there."""
+        ...
+
+    def set(self, path: Path, value: Any) -> bool: ...
+
+    def delete(self, path: Path, prune_empty: bool = False) -> bool: ...
+
+    def append(self, path: Path, item: Any) -> bool: ...
+
+    def remove_item(self, path: Path, item: Any) -> bool: ...
+
+    def rename(self, path: Path, new_key: str) -> bool: ...
+
+    def mapping_to_items(self, path: Path, items: list[dict]) -> bool: ...
+
+    def move(self, src: Path, dst: Path) -> bool:
+        """Move the key at `src` to `dst` (another mapping), with the comments that belong to it."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -63,7 +104,7 @@ class Finding:
 class Context:
     """Handed to a migration's `fix`: the document plus ways to report."""
 
-    doc: Document  # or an includes.ConfigSet: the same interface over several files
+    doc: ConfigDoc  # an includes.ConfigSet: one config file, or a config and its included files
     migration: Migration
     unsafe_fixes: bool = False
     findings: list[Finding] = field(default_factory=list)
@@ -79,9 +120,8 @@ class Context:
         line: int | None = None,
         blocks_startup: bool = False,
     ) -> None:
-        """A finding at `path`. Its line is that of `path` in the fixed file (or, for a deleted path, in the
-        original), found by the runner once the file is final; pass `line` to name another one (e.g. the
-        line a moved or deleted key had, taken with `ctx.doc.line(path)` before the edit).
+        """A finding at `path`. The runner gives it the line of `path` in the file on disk (or of its nearest
+        existing ancestor); `line` names one only for a finding without a path.
         `blocks_startup`: the proxy does not start while this remains (exit 1, like a pending fix)."""
         self.findings.append(
             Finding(self.migration.id, message, path, line, manual, kind, blocks_startup=blocks_startup)

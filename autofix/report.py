@@ -261,3 +261,54 @@ def _range(start: int, stop: int) -> str:
     if not length:
         start -= 1
     return f"{start + 1},{length}"
+
+
+# What a fix did, in the words of its findings, and what a preview says instead: a preview speaks of
+# what *would* change. Fixes word their findings as done (the apply case); `preview_tense` rewrites
+# the verb that opens each clause ("removed x" -> "would remove x", "; replaced by y" -> "; would be
+# replaced by y").
+_ACTIONS = {
+    "added": "add",
+    "deleted": "delete",
+    "derived": "derive",
+    "dropped": "drop",
+    "enabled": "enable",
+    "kept": "keep",
+    "merged": "merge",
+    "moved": "move",
+    "removed": "remove",
+    "renamed": "rename",
+    "replaced": "replace",
+    "rewrote": "rewrite",
+    "set": "set",
+    "wrote": "write",
+    "turned": "turn",
+    "converted": "convert",
+    "disabled": "disable",
+    "completed": "complete",
+}
+_CLAUSE_VERB = re.compile(r"(^|; |: |, then )(" + "|".join(_ACTIONS) + r")\b( by\b)?")
+_AND_VERB = re.compile(r"(\bwould \w+ [^;:()]*? and )(" + "|".join(_ACTIONS) + r")\b")
+_WAS_IS_NOW = re.compile(r"\bwas ([^;:]+?) and is now\b")
+_VALUES_WERE = re.compile(r"\bthe values were\b")
+_BECAME = re.compile(r"\bbecame\b")
+_WERE_NOT = re.compile(r"\b(?:was|were) not (\w+ed)\b")
+_FAILED = re.compile(r"\bevery request to (it|the alias) failed\b")
+
+
+def preview_tense(message: str) -> str:
+    """A finding worded for `apply` ("removed x"), worded for a preview ("would remove x")."""
+
+    def clause(m: re.Match) -> str:
+        verb = _ACTIONS[m.group(2)]
+        if m.group(3):  # "replaced by": passive
+            return f"{m.group(1)}would be {m.group(2)} by"
+        return f"{m.group(1)}would {verb}"
+
+    message = _CLAUSE_VERB.sub(clause, message)
+    message = _AND_VERB.sub(lambda m: m.group(1) + _ACTIONS[m.group(2)], message)
+    message = _WAS_IS_NOW.sub(r"is \1 and would become", message)
+    message = _BECAME.sub("would become", message)
+    message = _WERE_NOT.sub(r"would not be \1", message)
+    message = _FAILED.sub(r"every request to \1 fails", message)
+    return _VALUES_WERE.sub("the values are", message)

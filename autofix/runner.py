@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 from autofix.changes import Change, format_path
+from autofix.discover import NO_LITELLM_SECTION, has_litellm_section
 from autofix.document import Document
-from autofix.errors import EditRefused, VerificationError
-from autofix.includes import INCLUDE_KEY, ConfigSet, load_members
+from autofix.errors import EditRefused, InputError, InternalError, VerificationError
+from autofix.includes import INCLUDE_KEY, ConfigSet, Member, load_members
 from autofix.migration import Context, Finding, Migration
 from autofix.values import listed
 from autofix.verify import verify
@@ -41,6 +41,8 @@ class Result:
     passes: int = 0
     included: list[IncludedFile] = field(default_factory=list)  # files pulled in by `include:`
     optional: list[str] = field(default_factory=list)  # optional migrations that would change the result
+    # migration id -> (included file or None for the config, line) of its first change, on disk
+    where: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
     own_changes: list[Change] | None = None  # the config's own changes, when it has included files
 
     def files_of(self, migration: str) -> list[str]:
@@ -63,7 +65,7 @@ class Result:
         return seen
 
 
-def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
+def _run_one(doc: ConfigSet, m: Migration, unsafe: bool) -> Context:
     ctx = Context(doc, m, unsafe_fixes=unsafe)
     checkpoint = doc.checkpoint()
     doc.migration = m.id
@@ -72,20 +74,29 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
     except EditRefused as exc:
         # undo this migration's partial edits; the rest of the plan goes on
         doc.restore(checkpoint)
-        ctx.findings.append(Finding(m.id, f"not fixed: {exc.reason}", None, exc.line, None, "refused"))
-        return ctx
-    if isinstance(doc, ConfigSet):
-        changed = doc.changed_since(checkpoint)
-        held = [(member, changes) for member, changes in changed if not doc.writable(member)]
-        if held:
-            # a file autofix may not write: none of the fix is made, so no value is removed in one file
-            # without being written in the other; the user gets the exact changes to make by hand
-            doc.restore(checkpoint)
-            rest = [(member, changes) for member, changes in changed if doc.writable(member)]
-            # its notes say what it did, which it did not; warnings and hidden unsafe fixes still hold
-            ctx.findings = [f for f in ctx.findings if f.kind != "info"]
-            ctx.findings.append(_held_back(m, held, rest, doc.root.name))
+        line = None if exc.path is not None else exc.line  # a path is located on disk by locate_findings
+        ctx.findings.append(Finding(m.id, f"not fixed: {exc.reason}", exc.path, line, None, "refused"))
+    except (InputError, VerificationError):
+        raise
+    except Exception as exc:  # a bug in the fix: the file gets one line, the other files go on
+        raise InternalError(exc, m.id) from exc
+    else:
+        _hold_back_outside(doc, m, ctx, checkpoint)
     return ctx
+
+
+def _hold_back_outside(doc: ConfigSet, m: Migration, ctx: Context, checkpoint: tuple) -> None:
+    """A fix that changed an included file autofix may not write is undone, in every file."""
+    changed = doc.changed_since(checkpoint)
+    held = [(member, changes) for member, changes in changed if not doc.writable(member)]
+    if held:
+        # a file autofix may not write: none of the fix is made, so no value is removed in one file
+        # without being written in the other; the user gets the exact changes to make by hand
+        doc.restore(checkpoint)
+        rest = [(member, changes) for member, changes in changed if doc.writable(member)]
+        # its notes say what it did, which it did not; warnings and hidden unsafe fixes still hold
+        ctx.findings = [f for f in ctx.findings if f.kind != "info"]
+        ctx.findings.append(_held_back(m, held, rest, doc.root.name))
 
 
 MAX_MANUAL_STEPS = 6
@@ -120,36 +131,76 @@ def _held_back(m: Migration, held: list, rest: list, root: str) -> Finding:
     return Finding(m.id, message, line=line, manual=manual, kind="refused", file=member.name)
 
 
-def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bool = False,
-        optional: list[Migration] = (), path: FsPath | None = None, read=None,
-        edit_outside: bool = False) -> Result:
+def run(
+    data: bytes,
+    plan: list[Migration],
+    *,
+    name: str = "<input>",
+    unsafe: bool = False,
+    optional: list[Migration] = (),
+    path: FsPath | None = None,
+    read=None,
+    require_litellm: bool = False,
+    edit_outside: bool = False,
+) -> Result:
     """Run `plan` on the config bytes. Raises InputError (bad input) or VerificationError (bad output).
 
     `optional` migrations are tried on the result afterwards, only to say which would change it
     (`Result.optional`); their edits are rolled back. With `path` (and `read(path) -> bytes`), the
     files named by LiteLLM's `include:` are followed and edited where each key lives
-    (`Result.included`); those outside the config's folder only with `edit_outside`.
+    (`Result.included`). A config without `include:` is the one-member case of the same run.
+    Included files outside the config's folder are written only with `edit_outside`.
+    `require_litellm`: refuse (InputError) a file with no top-level section LiteLLM reads.
     """
     doc = Document.from_bytes(data, name)
+    if require_litellm and not has_litellm_section(doc.data):
+        raise InputError(
+            f"{NO_LITELLM_SECTION}: not a LiteLLM config, so not edited (if it is one, or a "
+            "fragment of one, pass --assume-litellm)",
+            path=name,
+        )
+    members = [Member(FsPath(name), doc, data)]
     if path is not None and read is not None and isinstance(doc.data, dict) and INCLUDE_KEY in doc.data:
         members = load_members(path, doc, data, read)
-        if len(members) > 1:
-            return _run_set(ConfigSet(members, edit_outside=edit_outside), plan, unsafe=unsafe, optional=optional)
-    original_text = doc.text
-    original_data = copy.deepcopy(doc.data)
-    first_parse = copy.copy(doc)  # the first parse's tree, for the lines of findings about deleted keys
-    result = Result(name, data, data)
-    _passes(doc, plan, unsafe, result)
-    result.changes = list(doc.changes)
-    verify(original_text, doc.text, result.changes, old_data=original_data, new_data=doc.fresh_data())
-    result.new_bytes = doc.render()
-    locate_findings(result.findings, doc, first_parse)
+    cs = ConfigSet(members, edit_outside=edit_outside)
+    result = Result(cs.root.name, data, data)
+    _passes(cs, plan, unsafe, result)
+    result.changes = list(cs.changes)
+    cs.commit()
+    locate_findings(result.findings, cs)  # before verification, which consumes the original data
+    tries: dict[str, int] = {}
+    for c in result.changes:  # each migration's first change with a line (a few tries: no cost per change)
+        if result.where.get(c.migration, (None, None))[1] is None and tries.get(c.migration, 0) < 8:
+            tries[c.migration] = tries.get(c.migration, 0) + 1
+            file, line = cs.locate(c.path)
+            result.where[c.migration] = (None if file == cs.root.name else file, line)
+    for m in cs.members:
+        try:
+            verify(
+                m.original_text,
+                m.doc.text,
+                m.doc.changes,
+                old_data=m.original_data,
+                new_data=m.doc.fresh_data(),
+            )
+        except VerificationError as exc:
+            if len(cs.members) == 1:
+                raise
+            raise VerificationError(f"in {m.name}: {exc}") from None
+    result.new_bytes = cs.root.doc.render()
+    if len(cs.members) > 1:
+        result.own_changes = list(cs.root.doc.changes)
+    result.included = [
+        IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes), m.outside) for m in cs.members[1:]
+    ]
+    if any(i.changed and not cs.writable(m) for i, m in zip(result.included, cs.members[1:], strict=True)):
+        raise VerificationError("a fix changed an included file outside the config's folder; nothing was written")
     if optional:
-        result.optional = _would_change(doc, optional)
+        result.optional = _would_change(cs, optional)
     return result
 
 
-def _passes(doc, plan: list[Migration], unsafe: bool, result: Result) -> None:
+def _passes(doc: ConfigSet, plan: list[Migration], unsafe: bool, result: Result) -> None:
     """Run the plan until a pass changes nothing (at most MAX_PASSES)."""
     seen_findings: set[tuple[str, str, int | None]] = set()
     for n in range(1, MAX_PASSES + 1):
@@ -181,34 +232,7 @@ def _passes(doc, plan: list[Migration], unsafe: bool, result: Result) -> None:
             )
 
 
-def _run_set(cs: ConfigSet, plan: list[Migration], *, unsafe: bool, optional) -> Result:
-    """Run on a config and its included files; each file is verified and rendered on its own."""
-    root = cs.root
-    result = Result(root.name, root.data, root.data)
-    _passes(cs, plan, unsafe, result)
-    result.changes = list(cs.changes)
-    cs.commit()
-    for f in result.findings:  # before verification, which consumes the original data
-        if f.path is not None:
-            name, line = cs.locate(f.path)
-            f.line = line if f.line is None else f.line
-            f.file = None if name == root.name else name
-    for m in cs.members:
-        try:
-            verify(m.original_text, m.doc.text, m.doc.changes, old_data=m.original_data, new_data=m.doc.fresh_data())
-        except VerificationError as exc:
-            raise VerificationError(f"in {m.name}: {exc}") from None
-    result.new_bytes = root.doc.render()
-    result.own_changes = list(root.doc.changes)
-    result.included = [IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes), m.outside)
-                       for m in cs.members[1:]]
-    if any(i.changed and not cs.writable(m) for i, m in zip(result.included, cs.members[1:], strict=True)):
-        raise VerificationError("a fix changed an included file outside the config's folder; nothing was written")
-    if optional:
-        result.optional = _would_change(cs, optional)
-    return result
-
-def _would_change(doc, migrations: list[Migration]) -> list[str]:
+def _would_change(doc: ConfigSet, migrations: list[Migration]) -> list[str]:
     """Which of `migrations` would change the fixed document. Their edits stay queued on `doc`,
     which the caller no longer uses (the result's bytes are already rendered)."""
     ids = []
@@ -220,9 +244,11 @@ def _would_change(doc, migrations: list[Migration]) -> list[str]:
     return ids
 
 
-def locate_findings(findings: list[Finding], final: Document, original: Document) -> None:
-    """Give each finding the line of its path in the fixed file, or in the original when it was deleted."""
+def locate_findings(findings: list[Finding], cs: ConfigSet) -> None:
+    """Give each finding with a path the line of that path in the file as it is on disk (before any
+    fix): the key's own line, or its nearest existing ancestor's when a fix adds it."""
     for f in findings:
-        if f.line is not None or f.path is None:
+        if f.path is None:
             continue
-        f.line = final.line(f.path) if final.exists(f.path) else original.line(f.path)
+        name, f.line = cs.locate(f.path)
+        f.file = None if name == cs.root.name else name

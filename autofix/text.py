@@ -97,14 +97,6 @@ def tag(kind: str, blocks_startup: bool = False) -> str:
     return f"{word}, the proxy does not start" if blocks_startup else word
 
 
-def preview_tense(message: str) -> str:
-    """`removed x` → `would remove x`: a preview never speaks as if the fix was made."""
-    word, _, rest = message.partition(" ")
-    if word in PREVIEW and rest:
-        return f"{PREVIEW[word]} {rest}"
-    return message.replace(" and is now ", " and would become ")
-
-
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
 
@@ -237,9 +229,7 @@ class TextReport:
         if self.verbose and notes:
             self.out.line("notes:")
             for f in notes:
-                message = self._mask(
-                    f.message if done or f.migration not in result.applied else preview_tense(f.message)
-                )
+                message = self._mask(f.message)  # worded for a preview by batch.fix_file
                 self.out.item(self._where(outcome, f), Text(f"{f.migration} ", style="bold") + Text(message))
         if manual:
             steps = Steps()
@@ -296,6 +286,8 @@ class TextReport:
                     f"  undo:   autofix restore {written.path}   (or: patch -R {written.path} < "
                     f"{written.patch})"
                 )
+            if result.findings:
+                self.out.line("  lines:  the findings' lines are those of the file before the fixes (the backup)")
 
     def _hidden(self, outcome: Outcome) -> None:
         result = outcome.result

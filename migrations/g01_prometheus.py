@@ -55,7 +55,6 @@ def fix(ctx):
         enabled = block.get("enabled", True) if isinstance(block, dict) else block
         port = block.get("port") if isinstance(block, dict) else None
         wants = enabled is not False and block is not None
-        line = doc.line(PROM)
         doc.delete(PROM, prune_empty=True)
         note = "removed server_settings.prometheus: LiteLLM reads no server_settings section"
         if port is not None and wants:
@@ -64,10 +63,9 @@ def fix(ctx):
                 PROM,
                 manual=f"start the proxy with --prometheus_metrics_port {port} (or env PROMETHEUS_METRICS_PORT={port}),"
                 " or scrape /metrics on the proxy's own port",
-                line=line,
             )
         else:
-            ctx.report(note, PROM, line=line)
+            ctx.report(note, PROM)
     success_only = "prometheus" in names(
         ctx.get(("litellm_settings", "success_callback"))
     ) or "prometheus" in names(ctx.get(("litellm_settings", "failure_callback")))

@@ -64,22 +64,19 @@ def _move_misplaced(ctx):
             continue
         dst = (GS, key)
         current = doc.get(dst)
-        line = doc.line(src)
         if current is MISSING:
             doc.move(src, dst)  # its comments go with it
             ctx.report(
                 f"moved router_settings.{key} to general_settings: under router_settings it aborts startup",
-                dst,
-                line=line,
+                src,
             )
         else:
             doc.delete(src)
             ctx.warn(
                 f"deleted router_settings.{key}: {value!r} (it aborts startup there); kept general_settings.{key}: "
                 f"{current!r}",
-                dst,
+                src,
                 manual=f"check which value you meant for general_settings.{key}",
-                line=line,
             )
 
 

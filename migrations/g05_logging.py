@@ -177,8 +177,7 @@ def _may_hold_comments(doc, path):
     a quoted string; full-line comments right before the next key at the block's level or above belong
     to that key and do not count.
     """
-    lines = doc.text.splitlines()
-    first = doc.line(path)
+    lines, first = doc.source_lines(path)
     column = _indent(lines[first - 1])
     if " #" in lines[first - 1] or "\t#" in lines[first - 1]:
         return True
@@ -389,7 +388,6 @@ def _callbacks(ctx, valid):
     ]
     if not bad:
         return
-    lines = {i: doc.line((*CALLBACKS, i)) for i, _ in bad}
     if len(bad) == len(value):
         doc.delete(CALLBACKS, prune_empty=True)
     else:
@@ -400,8 +398,7 @@ def _callbacks(ctx, valid):
         ctx.report(
             f"removed {name!r} from litellm_settings.callbacks: not a LiteLLM callback name; {crash}"
             + _suggestion(name, valid),
-            CALLBACKS,
-            line=lines[i],
+            (*CALLBACKS, i),
         )
 
 

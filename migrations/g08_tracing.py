@@ -447,14 +447,12 @@ def _remove_general_otel(ctx):
     value = doc.get(GENERAL_OTEL)
     if value is MISSING:
         return False
-    line = doc.line(GENERAL_OTEL)
     doc.delete(GENERAL_OTEL, prune_empty=True)
     note = " (it never switched tracing off)" if _is_off(value) else ""
     ctx.report(
         f"removed general_settings.otel: {show(value)}: declared but never read{note}; otel in "
         "litellm_settings.callbacks turns tracing on",
         GENERAL_OTEL,
-        line=line,
     )
     return True
 

@@ -512,8 +512,7 @@ def _may_hold_comments(doc, path) -> bool:
     The same conservative test as G5's (any ` #` counts; full-line comments right before the next key
     at the block's level or above belong to that key).
     """
-    lines = doc.text.splitlines()
-    first = doc.line(path)
+    lines, first = doc.source_lines(path)
     column = len(lines[first - 1]) - len(lines[first - 1].lstrip())
     if " #" in lines[first - 1] or "\t#" in lines[first - 1]:
         return True

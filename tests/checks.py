@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections import Counter
 
 from autofix.loader import safe_load
 from autofix.runner import Result, run
@@ -70,14 +72,40 @@ def assert_comments_stay(old: str, new: str) -> None:
         followers = new_by_comment[comment]
         ok = nxt in followers or any(f not in old_lines for f in followers)
         assert ok, f"comment {comment.strip()!r} no longer sits above {nxt.strip()!r} (now above {followers})"
-    new_code = {}
-    for ln in new.splitlines():
-        code, _, comment = ln.partition(" #")
-        new_code.setdefault(code.rstrip(), []).append(comment)
-    for line in old.splitlines():
-        code, sep, comment = line.partition(" #")
-        if sep and code.strip() and code.rstrip() in new_code:
-            assert comment in new_code[code.rstrip()], f"inline comment lost on {line!r}"
+    assert_inline_comments_stay(old, new)
+
+
+def _inline(line: str) -> tuple[str, str | None]:
+    """(code, inline comment or None) of a line."""
+    code, sep, comment = line.partition(" #")
+    return code.rstrip(), (comment if sep and code.strip() else None)
+
+
+def assert_inline_comments_stay(old: str, new: str) -> None:
+    """A line that keeps its code keeps its inline comment.
+
+    The lines are first aligned (difflib): a line the fix did not touch is matched with itself, so two
+    identical `key: value  # note` lines are never confused. Within each changed block, the comment of
+    an old line must be on one of the block's new lines (each new line serves one old line: an edited
+    value keeps its comment) whenever the line's code is still in the block. A line deleted outright is
+    not checked here (its key may be gone).
+    """
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    blocks = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in blocks:
+        if tag != "replace":
+            continue
+        block = [_inline(ln) for ln in new_lines[j1:j2]]
+        available = Counter(comment for _, comment in block if comment is not None)
+        codes = {code for code, _ in block}
+        for line in old_lines[i1:i2]:
+            code, comment = _inline(line)
+            if comment is None:
+                continue
+            if available[comment] > 0:
+                available[comment] -= 1
+            else:
+                assert code not in codes, f"inline comment lost on {line!r}"
 
 
 def assert_good_fix(data: bytes, plan, *, unsafe: bool = False) -> Result:

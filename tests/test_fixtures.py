@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from checks import assert_comments_stay, assert_untouched_sections_identical, fix
 
 from autofix import registry
@@ -83,3 +84,75 @@ def test_every_snapshot_belongs_to_a_pair():
     for snapshot in FIXTURES.glob("*/*.findings.txt"):
         before = snapshot.with_name(snapshot.name.replace(".findings.txt", ".before.yaml"))
         assert before.exists(), f"{snapshot} has no {before.name}"
+
+
+def _include_layout(text: str) -> tuple[str, str] | None:
+    """The pair's config split as `include:` users write it: its model_list (or, without one, its first
+    section) in models.yaml, the rest plus `include: [models.yaml]` in the root. None when the file's
+    layout cannot be split that way (flow style at the top, a section not at column 0, ...)."""
+    from checks import sections
+
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text.removeprefix("\ufeff")
+    found = sections(text)
+    key = "model_list" if "model_list" in found else next(iter(found), None)
+    if key is None or text.count(found[key]) != 1:
+        return None
+    nl = "\r\n" if "\r\n" in text else "\n"
+    rest = text.replace(found[key], "", 1)
+    root = (
+        bom + rest + ("" if not rest or rest.endswith(("\n", "\r")) else nl) + f"include: [models.yaml]{nl}"
+    )
+    models = found[key] + nl
+    try:
+        old, r, m = (yaml.safe_load(t) for t in (text, root, models))
+    except yaml.YAMLError:
+        return None
+    if not (isinstance(old, dict) and isinstance(r, dict) and isinstance(m, dict)):
+        return None
+    r.pop("include")
+    if {**r, **m} != old:
+        return None
+    return root, models
+
+
+@pytest.mark.parametrize(
+    "before", PAIRS, ids=lambda p: f"{p.parent.name}/{p.name.removesuffix('.before.yaml')}"
+)
+def test_pair_through_an_include_layout(before: Path, tmp_path: Path):
+    """Every pair again, with its model_list in an included file: the merged result is the pair's
+    `after`, and a second run changes nothing. No fix may use what only a single file offers."""
+    from autofix.discover import read_config
+    from autofix.runner import run
+
+    layout = _include_layout(before.read_bytes().decode("utf-8"))
+    if layout is None:
+        pytest.skip("this layout cannot be split into an include")
+    root, models = layout
+    (tmp_path / "config.yaml").write_bytes(root.encode())
+    (tmp_path / "models.yaml").write_bytes(models.encode())
+    after = before.with_name(before.name.replace(".before.yaml", ".after.yaml"))
+    m = _migration_for(before.parent)
+    unsafe = ".unsafe." in before.name or before.name.startswith("unsafe-")
+    main = tmp_path / "config.yaml"
+
+    def once() -> dict:
+        result = run(main.read_bytes(), [m], name=str(main), unsafe=unsafe, path=main, read=read_config)
+        main.write_bytes(result.new_bytes)
+        for inc in result.included:
+            Path(inc.path).write_bytes(inc.new_bytes)
+        return result
+
+    once()
+    merged = yaml.safe_load(main.read_text(encoding="utf-8-sig"))
+    merged.pop("include")
+    for key, value in yaml.safe_load((tmp_path / "models.yaml").read_text(encoding="utf-8-sig")).items():
+        merged[key] = value
+    assert merged == (yaml.safe_load(after.read_text(encoding="utf-8-sig")) or {})
+    again = once()
+    assert not again.changes
+
+
+def test_include_layouts_cover_nearly_every_pair():
+    layouts = [_include_layout(p.read_bytes().decode("utf-8")) for p in PAIRS]
+    assert sum(x is not None for x in layouts) >= len(PAIRS) * 0.9

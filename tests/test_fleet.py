@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 UNIFIED = ROOT / "fixtures" / "litellm-unified.yaml"
 
+
 def _clean_config() -> str:
     """A config the default fixes leave alone: whatever they make of a minimal one."""
     from autofix import registry
@@ -26,8 +27,15 @@ SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.js
 
 def autofix(*args, cwd=None, stdin=None):
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "autofix", *map(str, args)], capture_output=True, cwd=cwd,
-                          env=env, timeout=120, input=stdin, text=stdin is None or isinstance(stdin, str))
+    return subprocess.run(
+        [sys.executable, "-m", "autofix", *map(str, args)],
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+        input=stdin,
+        text=stdin is None or isinstance(stdin, str),
+    )
 
 
 @pytest.fixture
@@ -50,7 +58,10 @@ def test_folder_is_searched_for_litellm_configs_and_skips_are_named(fleet):
     assert "would fix" in r.stdout and "litellm.yaml" in r.stdout and "config.yml" in r.stdout
     assert "skipped" in r.stdout and "k8s-deployment.yaml" in r.stdout and "no LiteLLM section" in r.stdout
     assert ".git" not in r.stdout and "notes.txt" not in r.stdout
-    assert "clean.yaml" not in r.stdout.split("skipped")[0] or "would fix" not in r.stdout.split("clean.yaml")[0][-40:]
+    assert (
+        "clean.yaml" not in r.stdout.split("skipped")[0]
+        or "would fix" not in r.stdout.split("clean.yaml")[0][-40:]
+    )
 
 
 def test_apply_folder_then_check_is_clean(fleet):
@@ -78,18 +89,23 @@ def test_one_bad_file_does_not_stop_the_others(fleet):
 
 def test_stdin_to_stdout():
     data = UNIFIED.read_bytes()
-    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "-"], input=data, capture_output=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "apply", "-"], input=data, capture_output=True, timeout=60
+    )
     assert r.returncode == 0, r.stderr
     assert b"simple-shuffle" in r.stdout and b"background_health_checks: true" in r.stdout
     assert b"G1" in r.stderr  # findings go to stderr, the config alone to stdout
-    again = subprocess.run([sys.executable, "-m", "autofix", "apply", "-"], input=r.stdout, capture_output=True,
-                           timeout=60)
+    again = subprocess.run(
+        [sys.executable, "-m", "autofix", "apply", "-"], input=r.stdout, capture_output=True, timeout=60
+    )
     assert again.stdout == r.stdout
-    r = subprocess.run([sys.executable, "-m", "autofix", "--dry-run", "-"], input=data, capture_output=True,
-                       timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "--dry-run", "-"], input=data, capture_output=True, timeout=60
+    )
     assert r.returncode == 1 and b"+++ b/stdin" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "-"], input=b"a: [", capture_output=True,
-                       timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "apply", "-"], input=b"a: [", capture_output=True, timeout=60
+    )
     assert r.returncode == 2 and b"<stdin>" in r.stderr and r.stdout == b""
 
 
@@ -103,9 +119,19 @@ def test_json_output(fleet):
     assert unified["status"] == "pending"
     assert {f["id"] for f in unified["fixes"]} >= {"G1", "G2", "G3"}
     g3 = next(f for f in unified["fixes"] if f["id"] == "G3")
-    assert {"path": "router_settings.routing_strategy", "kind": "set", "old": "usage-based-routing-v2",
-            "new": "simple-shuffle"} in g3["changes"]
-    assert all(isinstance(f["line"], int) for f in unified["findings"])
+    assert {
+        "path": "router_settings.routing_strategy",
+        "kind": "set",
+        "old": "usage-based-routing-v2",
+        "new": "simple-shuffle",
+    } in g3["changes"]
+    # a line of the file on disk, or none for a finding about a section the file does not have yet
+    top_keys = {ln.split(":")[0] for ln in UNIFIED.read_text().splitlines() if ln[:1].isalpha()}
+    for f in unified["findings"]:
+        assert isinstance(f["line"], int) or (
+            f["line"] is None and f["path"].split(".")[0] not in top_keys
+        ), f
+    assert sum(isinstance(f["line"], int) for f in unified["findings"]) >= 20
     assert by_path["clean.yaml"]["status"] == "clean"
     assert doc["skipped"] and doc["skipped"][0]["reason"]
 
@@ -118,8 +144,10 @@ def test_sarif_output_is_valid(fleet):
     jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
     run = sarif["runs"][0]
     assert {rule["id"] for rule in run["tool"]["driver"]["rules"]} >= {"G1", "G2", "G3"}
-    assert any(res["ruleId"] == "G3" and res["locations"][0]["physicalLocation"]["region"]["startLine"] > 0
-               for res in run["results"])
+    assert any(
+        res["ruleId"] == "G3" and res["locations"][0]["physicalLocation"]["region"]["startLine"] > 0
+        for res in run["results"]
+    )
 
 
 def test_sarif_with_an_error_is_valid(fleet):

@@ -47,10 +47,20 @@ from autofix.verify import expected_data, strict_equal
 
 PLAN = registry.select(["p0,p1"])
 # the full budget in the deep run (AUTOFIX_DEEP=1, as .ci/run); a smaller one by default
-EXAMPLES = int(os.environ.get("AUTOFIX_PROPERTY_EXAMPLES", "120" if os.environ.get("AUTOFIX_DEEP") == "1" else "25"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,  # no .hypothesis/ left in the checkout
-                    phases=[Phase.explicit, Phase.generate, Phase.shrink],
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+EXAMPLES = int(
+    os.environ.get("AUTOFIX_PROPERTY_EXAMPLES", "120" if os.environ.get("AUTOFIX_DEEP") == "1" else "25")
+)
+# derandomize: every run checks the same examples, so the suite passes or fails the same way on every
+# run (AUTOFIX_PROPERTY_RANDOM=1 explores new examples each run instead); deadline=None: no example may
+# fail for taking long on a busy machine
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,  # no .hypothesis/ left in the checkout
+    derandomize=os.environ.get("AUTOFIX_PROPERTY_RANDOM", "") in ("", "0"),
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # --------------------------------------------------------------------------------------------------
 # The tree and its emitter
@@ -204,8 +214,11 @@ class Emitter:
     def sequence(self, s: Seq, dash: int, path: tuple) -> None:
         for i, item in enumerate(s.items):
             v = item.value
-            anchor = ("item", path, json.dumps(to_data(v), sort_keys=True)) if isinstance(v, Scalar) else \
-                ("key", (*path, i))
+            anchor = (
+                ("item", path, json.dumps(to_data(v), sort_keys=True))
+                if isinstance(v, Scalar)
+                else ("key", (*path, i))
+            )
             for cid in item.before:
                 self.comment(dash, cid, anchor)
             if isinstance(v, Scalar):
@@ -261,17 +274,31 @@ def scalars(values) -> st.SearchStrategy[Scalar]:
 def entries(draw, counter, pairs: list[tuple[str, Any]]) -> list[Entry]:
     """Entries for the (key, node) pairs, in a drawn order, with drawn comments and blank lines."""
     order = draw(st.permutations(pairs))
-    return [Entry(k, v, draw(comment_ids(counter)), draw(maybe_inline(counter)), draw(st.booleans()) and n > 0,
-                  draw(st.integers(0, 9)) == 0)
-            for n, (k, v) in enumerate(order)]
+    return [
+        Entry(
+            k,
+            v,
+            draw(comment_ids(counter)),
+            draw(maybe_inline(counter)),
+            draw(st.booleans()) and n > 0,
+            draw(st.integers(0, 9)) == 0,
+        )
+        for n, (k, v) in enumerate(order)
+    ]
 
 
 @st.composite
-def a_map(draw, counter, options: dict[str, st.SearchStrategy], *, flow_ok: bool = True, least: int = 0) -> Map:
-    keys = draw(st.lists(st.sampled_from(sorted(options)), unique=True, min_size=least, max_size=len(options)))
+def a_map(
+    draw, counter, options: dict[str, st.SearchStrategy], *, flow_ok: bool = True, least: int = 0
+) -> Map:
+    keys = draw(
+        st.lists(st.sampled_from(sorted(options)), unique=True, min_size=least, max_size=len(options))
+    )
     pairs = [(k, draw(options[k])) for k in keys]
-    flat = all(isinstance(v, Scalar) or (isinstance(v, Seq) and all(isinstance(i.value, Scalar) for i in v.items))
-               for _, v in pairs)
+    flat = all(
+        isinstance(v, Scalar) or (isinstance(v, Seq) and all(isinstance(i.value, Scalar) for i in v.items))
+        for _, v in pairs
+    )
     if flow_ok and flat and pairs and draw(st.integers(0, 4)) == 0:
         return Map([Entry(k, v) for k, v in pairs], flow=True)
     trailing = draw(comment_ids(counter)) if pairs else []
@@ -301,10 +328,21 @@ def strs(*values: str) -> st.SearchStrategy[Scalar]:
 @st.composite
 def deployment(draw, counter) -> Map:
     params = {
-        "model": strs("ollama/llama3.1", "ollama_chat/qwen2.5-coder:7b", "openai/gpt-4o",
-                      "anthropic/claude-3-5-sonnet-20240620", "hosted_vllm/Qwen/Qwen2.5-7B", "gpt-4o-mini"),
-        "api_base": strs("http://127.0.0.1:11434", "http://localhost:8000/v1", "https://api.example.com/v1",
-                         "http://10.0.0.7:11434", "os.environ/OLLAMA_BASE"),
+        "model": strs(
+            "ollama/llama3.1",
+            "ollama_chat/qwen2.5-coder:7b",
+            "openai/gpt-4o",
+            "anthropic/claude-3-5-sonnet-20240620",
+            "hosted_vllm/Qwen/Qwen2.5-7B",
+            "gpt-4o-mini",
+        ),
+        "api_base": strs(
+            "http://127.0.0.1:11434",
+            "http://localhost:8000/v1",
+            "https://api.example.com/v1",
+            "http://10.0.0.7:11434",
+            "os.environ/OLLAMA_BASE",
+        ),
         "api_key": strs("os.environ/OPENAI_API_KEY", "os.environ/ANTHROPIC_API_KEY"),
         "rpm": ints(1, 1000),
         "tpm": ints(1000, 100000),
@@ -329,43 +367,65 @@ def configs(draw) -> tuple[str, Any, list[Comment], Style]:
     callbacks = strs("prometheus", "otel", "langfuse", "webhook", "custom_callbacks.handler")
     sections: dict[str, st.SearchStrategy] = {
         "model_list": a_list(counter, deployment(counter), most=3),
-        "litellm_settings": a_map(counter, {
-            "timeout": ints(0, 600),
-            "stream_timeout": ints(0, 300),
-            "request_timeout": ints(1, 600),
-            "callbacks": st.one_of(a_list(counter, callbacks, most=3), callbacks),
-            "success_callback": a_list(counter, callbacks, most=2),
-            "set_verbose": bools(),
-            "json_logs": bools(),
-            "drop_params": bools(),
-            "num_retries": ints(0, 5),
-        }),
-        "router_settings": a_map(counter, {
-            "routing_strategy": strs("usage-based-routing-v2", "usage-based-routing", "simple-shuffle",
-                                     "least-busy", "latency-based-routing"),
-            "num_retries": ints(0, 5),
-            "timeout": ints(1, 600),
-            "health_check_interval": st.one_of(ints(1, 600), strs("300")),
-            "enable_pre_call_checks": bools(),
-            "redis_host": strs("redis.internal", "127.0.0.1"),
-            "redis_password": strs("os.environ/REDIS_PASSWORD"),
-        }),
-        "general_settings": a_map(counter, {
-            "master_key": strs("os.environ/LITELLM_MASTER_KEY"),
-            "background_health_checks": bools(),
-            "health_check_interval": st.one_of(ints(1, 600), strs("300")),
-            "health_check_details": bools(),
-            "database_url": strs("os.environ/DATABASE_URL"),
-            "alerting": a_list(counter, strs("slack", "email"), most=2),
-        }),
-        "server_settings": a_map(counter, {
-            "prometheus": a_map(counter, {"enabled": bools(), "port": ints(1024, 65535)}, least=1),
-            "port": ints(1024, 65535),
-        }, least=1),
-        "rate_limit_settings": a_map(counter, {
-            "enabled": bools(),
-            "default_rpm": ints(1, 1000),
-        }, least=1),
+        "litellm_settings": a_map(
+            counter,
+            {
+                "timeout": ints(0, 600),
+                "stream_timeout": ints(0, 300),
+                "request_timeout": ints(1, 600),
+                "callbacks": st.one_of(a_list(counter, callbacks, most=3), callbacks),
+                "success_callback": a_list(counter, callbacks, most=2),
+                "set_verbose": bools(),
+                "json_logs": bools(),
+                "drop_params": bools(),
+                "num_retries": ints(0, 5),
+            },
+        ),
+        "router_settings": a_map(
+            counter,
+            {
+                "routing_strategy": strs(
+                    "usage-based-routing-v2",
+                    "usage-based-routing",
+                    "simple-shuffle",
+                    "least-busy",
+                    "latency-based-routing",
+                ),
+                "num_retries": ints(0, 5),
+                "timeout": ints(1, 600),
+                "health_check_interval": st.one_of(ints(1, 600), strs("300")),
+                "enable_pre_call_checks": bools(),
+                "redis_host": strs("redis.internal", "127.0.0.1"),
+                "redis_password": strs("os.environ/REDIS_PASSWORD"),
+            },
+        ),
+        "general_settings": a_map(
+            counter,
+            {
+                "master_key": strs("os.environ/LITELLM_MASTER_KEY"),
+                "background_health_checks": bools(),
+                "health_check_interval": st.one_of(ints(1, 600), strs("300")),
+                "health_check_details": bools(),
+                "database_url": strs("os.environ/DATABASE_URL"),
+                "alerting": a_list(counter, strs("slack", "email"), most=2),
+            },
+        ),
+        "server_settings": a_map(
+            counter,
+            {
+                "prometheus": a_map(counter, {"enabled": bools(), "port": ints(1024, 65535)}, least=1),
+                "port": ints(1024, 65535),
+            },
+            least=1,
+        ),
+        "rate_limit_settings": a_map(
+            counter,
+            {
+                "enabled": bools(),
+                "default_rpm": ints(1, 1000),
+            },
+            least=1,
+        ),
     }
     names = draw(st.lists(st.sampled_from(sorted(sections)), unique=True, max_size=len(sections)))
     if "model_list" not in names:  # a config that is only sections a fix deletes ends up as `{}`
@@ -376,9 +436,13 @@ def configs(draw) -> tuple[str, Any, list[Comment], Style]:
     for e in top.entries[1:]:
         e.blank_before = blank_sections or e.blank_before
         e.quoted_key = False
-    style = Style(step=draw(st.sampled_from([2, 4])), seq_offset=draw(st.sampled_from([0, 2])),
-                  newline=draw(st.sampled_from(["\n", "\r\n"])), bom=draw(st.integers(0, 4)) == 0,
-                  final_newline=draw(st.integers(0, 4)) != 0)
+    style = Style(
+        step=draw(st.sampled_from([2, 4])),
+        seq_offset=draw(st.sampled_from([0, 2])),
+        newline=draw(st.sampled_from(["\n", "\r\n"])),
+        bom=draw(st.integers(0, 4)) == 0,
+        final_newline=draw(st.integers(0, 4)) != 0,
+    )
     em = Emitter(style)
     text = em.document(top, draw(comment_ids(counter)), draw(comment_ids(counter)))
     data = to_data(top)
@@ -565,5 +629,8 @@ def test_line_endings_bom_and_final_newline_are_kept(config, unsafe):
 def test_zz_report_the_examples_per_property():
     """Runs last (file order): prints how many examples each property checked in this session."""
     if CHECKED:
-        print("\nproperties: " + ", ".join(f"{k} {v} examples" for k, v in CHECKED.items())
-              + f" (max_examples={EXAMPLES})")
+        print(
+            "\nproperties: "
+            + ", ".join(f"{k} {v} examples" for k, v in CHECKED.items())
+            + f" (max_examples={EXAMPLES})"
+        )
