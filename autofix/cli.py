@@ -71,12 +71,13 @@ def _err(message: str) -> None:
     )
 
 
-def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...]]):
+def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], str]):
     """Runs in a worker process for --jobs: migrations are passed by id, not pickled."""
-    from autofix import registry
+    from autofix import registry, versions
     from autofix.batch import fix_file
 
-    path, ids, unsafe, write, optional_ids = args
+    path, ids, unsafe, write, optional_ids, target = args
+    versions.use(target)
     by_id = {m.id: m for m in registry.all_migrations()}
     return fix_file(path, [by_id[i] for i in ids], unsafe=unsafe, write=write,
                     optional=[by_id[i] for i in optional_ids])
@@ -106,7 +107,9 @@ def _outcomes(files: list[Path], plan, optional, *, unsafe: bool, write: bool, j
             ctx = multiprocessing.get_context("fork")
             chunk = max(1, len(files) // (jobs * 16))
             with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                args = [(f, ids, unsafe, write, opt) for f in files]
+                from autofix import versions
+
+                args = [(f, ids, unsafe, write, opt, versions.target()) for f in files]
                 for outcome in pool.map(_worker, args, chunksize=chunk):
                     if bar:
                         bar.advance(task)
@@ -135,8 +138,10 @@ def process(
     fmt: str = "text",
     jobs: int = 1,
     litellm_only: bool = False,
+    target_version: str | None = None,
+    from_version: str | None = None,
 ) -> int:
-    from autofix import registry
+    from autofix import registry, versions
     from autofix.discover import STDIN, default_config, expand
     from autofix.errors import InputError
     from autofix.report import mask_line, unified_diff
@@ -147,8 +152,12 @@ def process(
         _err(f"unknown --format {fmt!r}; valid values: text, json, sarif, github")
         return EXIT_ERROR
     try:
-        plan = registry.select(only, skip)
-    except registry.SelectionError as exc:
+        target = versions.use(target_version)
+        since = versions.resolve(from_version) if from_version else None
+        if since is not None and versions.key(since) >= versions.key(target):
+            raise versions.VersionError(f"--from-version {from_version} is not older than the target {target}")
+        plan = registry.select(only, skip, target=target, since=since)
+    except (registry.SelectionError, versions.VersionError) as exc:
         _err(str(exc))
         return EXIT_ERROR
     if not args:
@@ -173,7 +182,7 @@ def process(
     if to_stdout and (len(files) > 1 or fmt != "text"):
         _err("'-' (stdin to stdout) must be the only path, with the text format")
         return EXIT_ERROR
-    optional = [m for m in registry.all_migrations() if m.priority == "p2" and m not in plan]
+    optional = [m for m in registry.all_migrations() if m.priority == "p2" and m not in plan and since is None]
     text = fmt == "text" and not to_stdout
     msg_out = sys.stderr if to_stdout else out
 
@@ -326,6 +335,11 @@ def _build_app():
     jobs_opt = typer.Option(1, "--jobs", "-j", min=1, help="Process files in this many worker processes.")
     litellm_only_opt = typer.Option(False, "--litellm-only",
                                     help="Skip named files that do not look like LiteLLM configs (for pre-commit).")
+    target_opt = typer.Option(None, "--target-version", metavar="X",
+                              help="The LiteLLM release the config is for: 1.80 or 1.80.x (default: the newest in "
+                              "autofix's data). Fixes write only what it reads.")
+    from_opt = typer.Option(None, "--from-version", metavar="X",
+                            help="Run only the release-to-release migrations after this release, up to the target.")
 
     def version_cb(value: bool) -> None:
         if value:
@@ -355,25 +369,32 @@ def _build_app():
             fmt: str = format_opt,
             jobs: int = jobs_opt,
             litellm_only: bool = litellm_only_opt,
+            target_version: str | None = target_opt,
+            from_version: str | None = from_opt,
         ) -> None:
             raise typer.Exit(process(paths or [], only=only, skip=skip, unsafe=unsafe_fixes,
                                      write=writes and not (dry_run or check), show_secrets=show_secrets,
-                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only))
+                                     strict=strict, check=check, fmt=fmt, jobs=jobs, litellm_only=litellm_only,
+                                     target_version=target_version, from_version=from_version))
 
         app.command(name, help=help_text)(command)
 
     fix_command("check", "Preview the fixes (the default command): diff, findings, summary. Writes nothing.", False)
     fix_command("apply", "Apply the selected fixes: backup and patch first, then an atomic replace.", True)
 
-    @app.command("list", help="List every fix with its id, slug, priority, safety and title.")
+    @app.command("list", help="List every fix with its id, slug, priority, safety, releases and title.")
     def list_() -> None:
+        from autofix import versions
         from autofix.registry import all_migrations
 
         ms = all_migrations()
-        print(f"{'id':<5} {'slug':<24} {'priority':<8} {'safety':<7} title")
+        rel = versions.releases()
+        print(f"LiteLLM releases in the data: {rel[0]} to {rel[-1]} ({len(rel)} minor lines; "
+              f"--target-version defaults to {rel[-1]})")
+        print(f"{'id':<5} {'slug':<30} {'priority':<8} {'safety':<7} {'release':<8} title")
         for m in ms:
             default = "" if m.priority in ("p0", "p1") else "  (opt-in)"
-            print(f"{m.id:<5} {m.slug:<24} {m.priority:<8} {m.safety:<7} {m.title}{default}")
+            print(f"{m.id:<5} {m.slug:<30} {m.priority:<8} {m.safety:<7} {m.release or 'any':<8} {m.title}{default}")
 
     @app.command("explain", help="Explain one fix: what it does, why, an example, and its safety.")
     def explain(fix: str = typer.Argument(..., help="A fix id (G1) or slug (prometheus).")) -> None:
@@ -386,6 +407,14 @@ def _build_app():
             )
             raise typer.Exit(EXIT_ERROR)
         print(f"# {m.id} {m.slug} ({m.priority}, {m.safety})\n{m.title}\n")
+        from autofix import versions
+
+        rel = versions.releases()
+        if m.release:
+            print(f"Release: LiteLLM {m.release} (runs when the target is {m.release} or newer; with --from-version, "
+                  f"when {m.release} is after it). Source: {m.source}\n")
+        print(f"Target releases: {rel[0]} to {rel[-1]} (--target-version; a change the target does not read is "
+              "refused with a finding)\n")
         print(m.doc)
 
     @app.command("probe", help="Check a running proxy: liveliness, readiness, /cache/ping, /metrics.")

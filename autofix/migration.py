@@ -25,6 +25,8 @@ class Migration:
     doc: str
     fix: Callable[[Context], None]
     module: ModuleType | None = None
+    release: str | None = None  # a release-to-release migration: the LiteLLM release whose change it follows
+    source: str | None = None  # the LiteLLM source line behind that change
 
     @property
     def order(self) -> tuple[str, int, str]:

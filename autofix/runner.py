@@ -6,6 +6,7 @@ import copy
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
+from autofix import versions
 from autofix.document import Change, Document
 from autofix.errors import EditRefused, VerificationError
 from autofix.includes import INCLUDE_KEY, ConfigSet, load_members
@@ -57,12 +58,28 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
     ctx = Context(doc, m, unsafe_fixes=unsafe)
     checkpoint = doc.checkpoint()
     doc.migration = m.id
+    before = len(doc.changes)
     try:
         m.fix(ctx)
     except EditRefused as exc:
         # undo this migration's partial edits; the rest of the plan goes on
         doc.restore(checkpoint)
         ctx.findings.append(Finding(m.id, f"not fixed: {exc.reason}", None, exc.line, None, "refused"))
+        return ctx
+    # A fix never writes what the target release does not read: undo it and say why.
+    written = doc.changes[before:]
+    unread = versions.unreadable_writes(written)
+    if unread:
+        path = written[0].path if len(written[0].path) > 0 else None
+        doc.restore(checkpoint)
+        ctx.findings = [f for f in ctx.findings if f.kind not in ("info", "unsafe")]
+        ctx.hidden_unsafe.clear()
+        ctx.findings.append(Finding(
+            m.id,
+            f"not fixed: it would write {', '.join(unread)}, which LiteLLM {versions.target()} does not read "
+            f"(--target-version {versions.target()})",
+            path, None, None, "refused",
+        ))
     return ctx
 
 

@@ -73,6 +73,7 @@ import json
 import re
 from functools import lru_cache
 
+from autofix import versions
 from autofix.document import MISSING, format_path
 from autofix.errors import EditRefused
 from autofix.litellm_data import names
@@ -152,8 +153,13 @@ VALUE_CHARS = 200
 # ---- what LiteLLM reads (also used by X2) ----------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def _sets() -> dict[str, frozenset[str]]:
+    return _sets_for(versions.target())
+
+
+@lru_cache(maxsize=8)
+def _sets_for(target: str) -> dict[str, frozenset[str]]:
+    """What the target release reads (litellm_data.names answers for the target)."""
     litellm_attrs = names("litellm_module_globals") | names("litellm_module_imported_names")
     litellm_attrs |= names("litellm_lazy_attributes")
     return {
@@ -362,6 +368,10 @@ def _settings_key(ctx, section: str, key) -> None:
         LS: f"LiteLLM sets litellm.{key}, which nothing reads",
         GS: "LiteLLM never reads it",
     }[section]
+    if not versions.is_newest() and isinstance(key, str):
+        later = versions.section_first_read(section, key)
+        if later is not None and versions.key(later) > versions.key(versions.target()):
+            why = f"not read by LiteLLM {versions.target()}; read from {later}"
     if path in OWNED:
         _owned(ctx, path, why)
         return
