@@ -261,6 +261,7 @@ def process(
         "unsafe_fixes_hidden": hidden,
         "optional_fixes_available": [m.id for m in registry.all_migrations() if m.id in optional_ids],
         "findings": n_findings, "errors": errors, "skipped": len(targets.skipped),
+        "target_version": target,
     }
     if fmt == "json":
         from autofix.formats import render_json

@@ -33,7 +33,9 @@ Safe. An explicit `background_health_checks: false` is left alone and reported. 
 kept, the router copy deleted, and the conflict reported.
 """
 
+from autofix import versions
 from autofix.document import MISSING
+from autofix.litellm_data import names
 from autofix.values import as_int
 
 ID = "G2"
@@ -51,7 +53,14 @@ FALSE_STRINGS = {"false", "no", "off", "n", "0", ""}
 
 def _move_misplaced(ctx):
     doc = ctx.doc
+    # fatal from 1.81 (router_settings_forbidden); up to 1.80 the proxy dropped the key without a word
+    fatal = names("router_settings_forbidden")
     for key in MISPLACED:
+        there = (
+            "it aborts startup"
+            if key in fatal
+            else f"LiteLLM {versions.target()} ignores it; 1.81+ refuses to start"
+        )
         src = (RS, key)
         value = doc.get(src)
         if value is MISSING:
@@ -63,12 +72,12 @@ def _move_misplaced(ctx):
         if current is MISSING:
             doc.set(dst, value)
             ctx.report(
-                f"moved router_settings.{key} to general_settings: under router_settings it aborts startup",
+                f"moved router_settings.{key} to general_settings: under router_settings {there}",
                 dst,
             )
         else:
             ctx.warn(
-                f"deleted router_settings.{key}: {value!r} (it aborts startup there); kept general_settings.{key}: "
+                f"deleted router_settings.{key}: {value!r} ({there} there); kept general_settings.{key}: "
                 f"{current!r}",
                 dst,
                 manual=f"check which value you meant for general_settings.{key}",
