@@ -390,7 +390,8 @@ def settings(r: Release) -> dict[str, dict[str, str]]:
 
 
 def litellm_settings_special(r: Release) -> dict[str, str]:
-    """Keys compared to the loop key of `for key, value in litellm_settings.items()` in load_config."""
+    """Keys compared to the loop key in the if/elif chain of `for key, value in litellm_settings.items()`
+    in load_config (as scripts/gen_litellm_data.py: the final `else:` is the setattr for every other key)."""
     load_config = proxy_config(r)["load_config"]
     for n in ast.walk(load_config):
         if (
@@ -403,10 +404,13 @@ def litellm_settings_special(r: Release) -> dict[str, str]:
         ):
             var = n.target.elts[0].id  # type: ignore[attr-defined]
             out: dict[str, str] = {}
-            for stmt in ast.walk(n):
-                if isinstance(stmt, ast.If):
-                    for key, cmp in compared_strings(stmt.test, var):
-                        out.setdefault(key, f"litellm/proxy/proxy_server.py:{cmp.lineno}")
+            node = next((s for s in n.body if isinstance(s, ast.If)), None)
+            while node is not None:
+                for key, cmp in compared_strings(node.test, var):
+                    out.setdefault(key, f"litellm/proxy/proxy_server.py:{cmp.lineno}")
+                node = (
+                    node.orelse[0] if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If) else None
+                )
             return out
     raise LookupError(f"{r.version}: no litellm_settings loop in load_config")
 
@@ -586,9 +590,11 @@ def scan(version: str) -> dict[str, dict[str, str]]:
     cached = CACHE / f"surface-{version}-v{SCHEMA_VERSION}.json"
     wheel = wheel_for(version)
     assert wheel is not None
-    if cached.exists():  # bump SCHEMA_VERSION when an extraction changes
-        return json.loads(cached.read_text(encoding="utf-8"))
     r = Release(version, wheel)
+    if cached.exists():  # bump SCHEMA_VERSION when an extraction changes
+        surface = json.loads(cached.read_text(encoding="utf-8"))
+        surface["litellm_settings_special"] = litellm_settings_special(r)  # one file: never cached
+        return surface
     surface: dict[str, dict[str, str]] = {
         "top_level_sections": top_level_sections(r),
         "router_settings": router_settings(r),
