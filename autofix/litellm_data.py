@@ -25,12 +25,15 @@ def version() -> str:
 
 
 def names(key: str) -> frozenset[str]:
-    """A list-valued entry as a set (e.g. 'known_custom_logger_callbacks'), for the target release."""
+    """A list-valued entry as a set (e.g. 'known_custom_logger_callbacks'), for the target release.
+
+    Lists versions.json does not carry per release (e.g. 'top_level_warned_keys') are 1.110.2's for
+    every target."""
     from autofix import versions
 
     target = versions.target()
     if target == data()["litellm_version"] or key not in versions.CATEGORY_OF:
-        return frozenset(data()[key]) if target == data()["litellm_version"] else frozenset()
+        return frozenset(data()[key])
     return versions.surface(versions.CATEGORY_OF[key], target)
 
 
