@@ -59,6 +59,7 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
     checkpoint = doc.checkpoint()
     doc.migration = m.id
     before = len(doc.changes)
+    keys_before = versions.section_keys(doc)
     try:
         m.fix(ctx)
     except EditRefused as exc:
@@ -68,7 +69,7 @@ def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
         return ctx
     # A fix never writes what the target release does not read: undo it and say why.
     written = doc.changes[before:]
-    unread = versions.unreadable_writes(written)
+    unread = versions.unreadable_writes(written, before=keys_before, after=versions.section_keys(doc)) if written else []
     if unread:
         path = written[0].path if len(written[0].path) > 0 else None
         doc.restore(checkpoint)

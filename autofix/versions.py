@@ -169,27 +169,47 @@ def section_first_read(section: str, name: str) -> str | None:
     return None
 
 
-def unreadable_writes(changes, version: str | None = None) -> list[str]:
-    """What these Changes write that `version` (default: the target) does not read, in words.
+def section_keys(doc) -> frozenset[tuple]:
+    """The top-level keys and the keys of general/litellm/router_settings a document holds now."""
+    root = doc.get(())
+    if not isinstance(root, dict):
+        return frozenset()
+    out = {(k,) for k in root}
+    for section in SECTION_CATEGORIES:
+        value = root.get(section)
+        if isinstance(value, dict):
+            out |= {(section, k) for k in value}
+    return frozenset(out)
 
-    A key added or set under general_settings, litellm_settings or router_settings must be one the
-    release reads; so must a new top-level section; a routing strategy or cache type written must be
-    one it accepts; a callback name added to litellm_settings.callbacks must be one it knows.
+
+def unreadable_writes(changes, version: str | None = None, *, before=None, after=None) -> list[str]:
+    """What a fix wrote that `version` (default: the target) does not read, in words.
+
+    With `before`/`after` (section_keys of the document around the fix), a key counts as written when
+    the fix added it and it is still there: a key the user had, or one the fix moved on, is not the
+    fix's to answer for. Without them, every key a Change adds or sets counts. A key added under
+    general_settings, litellm_settings or router_settings must be one the release reads; so must a new
+    top-level section; a routing strategy, pre-call check or cache type written must be one it accepts;
+    a callback name added to litellm_settings.callbacks must be one it knows.
     """
     from autofix.document import MISSING
 
     v = version or target()
     out: list[str] = []
-    for c in changes:
-        if c.new is MISSING:
-            continue
-        path = c.path
-        if len(path) == 1 and isinstance(path[0], str) and c.old is MISSING:
+    if before is not None and after is not None:
+        added = sorted(after - before, key=str)
+    else:
+        added = sorted({tuple(c.path[:2]) for c in changes if c.new is not MISSING and c.path}, key=str)
+    for path in added:
+        if len(path) == 1 and isinstance(path[0], str):
+            if before is None or after is None:
+                continue  # without the key sets, a new section is only known through its keys
             if path[0] not in surface("top_level_sections", v):
-                out.append(f"the section {path[0]} ({_when_section(path[0])})")
+                out.append(f"the section {path[0]} ({when('top_level_sections', path[0])})")
+            continue
         if len(path) < 2 or path[0] not in SECTION_CATEGORIES or not isinstance(path[1], str):
             continue
-        section, name = path[0], path[1]
+        section, name = path
         if not reads(section, name, v):
             first = section_first_read(section, name)
             also = (
@@ -198,15 +218,18 @@ def unreadable_writes(changes, version: str | None = None) -> list[str]:
                 else "not read by the releases in the data"
             )
             out.append(f"{section}.{name} ({also})")
+    for c in changes:
+        if c.new is MISSING or len(c.path) < 2 or (after is not None and tuple(c.path[:2]) not in after):
             continue
+        section, name = c.path[0], c.path[1]
         if (
-            len(path) == 2
+            len(c.path) == 2
             and (section, name) == ("router_settings", "routing_strategy")
             and isinstance(c.new, str)
         ):
             if c.new not in surface("routing_strategies", v):
                 out.append(f"routing_strategy {c.new} ({when('routing_strategies', c.new)})")
-        if len(path) == 2 and (section, name) == ("router_settings", "optional_pre_call_checks"):
+        if len(c.path) == 2 and (section, name) == ("router_settings", "optional_pre_call_checks"):
             old = c.old if isinstance(c.old, list) else []
             for item in c.new if isinstance(c.new, list) else []:
                 if (
@@ -215,11 +238,11 @@ def unreadable_writes(changes, version: str | None = None) -> list[str]:
                     and item not in surface("optional_pre_call_checks", v)
                 ):
                     out.append(f"the pre-call check {item} ({when('optional_pre_call_checks', item)})")
-        if path == ("litellm_settings", "cache_params", "type") and isinstance(c.new, str):
+        if tuple(c.path) == ("litellm_settings", "cache_params", "type") and isinstance(c.new, str):
             if c.new not in surface("cache_types", v):
                 out.append(f"cache type {c.new} ({when('cache_types', c.new)})")
         if (
-            len(path) == 2
+            len(c.path) == 2
             and (section, name) == ("litellm_settings", "callbacks")
             and isinstance(c.new, list)
         ):
@@ -231,7 +254,7 @@ def unreadable_writes(changes, version: str | None = None) -> list[str]:
                         r for r in releases() if any(item in surface(cat, r) for cat in CALLBACK_CATEGORIES)
                     ]
                     out.append(f"the callback {item} ({'read from ' + found[0] if found else 'unknown'})")
-    return out
+    return list(dict.fromkeys(out))
 
 
 def _when_section(name: str) -> str:
