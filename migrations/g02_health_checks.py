@@ -66,6 +66,15 @@ def _move_misplaced(ctx):
         if value is MISSING:
             continue
         dst = (GS, key)
+        if not versions.reads(GS, key):  # --target-version before 1.81: health_check_concurrency
+            ctx.report(
+                f"router_settings.{key} left in place: LiteLLM {versions.target()} reads it nowhere (it ignores it "
+                f"under router_settings; general_settings.{key}: {versions.when('general_settings', key)})",
+                src,
+                manual=f"move it to general_settings when you upgrade to {versions.section_first_read(GS, key)} "
+                "or later (there it aborts startup under router_settings)",
+            )
+            continue
         current = doc.get(dst)
         line = doc.line(src)
         doc.delete(src)

@@ -213,3 +213,18 @@ def test_x5_says_when_a_key_is_read(tmp_path):
     path.write_text("router_settings:\n  routing_groups: []\n")
     out = cli("--target-version", "1.80", "--dry-run", str(path)).stdout.decode()
     assert "not read by LiteLLM 1.80.17; read from 1.84.10" in out
+
+
+def test_g2_adapts_health_check_concurrency_before_181():
+    """general_settings.health_check_concurrency is read from 1.81: for 1.80 G2 leaves it (ignored
+    there) instead of being refused as a whole; the interval still moves."""
+    data = b"router_settings:\n  health_check_interval: 30\n  health_check_concurrency: 4\n"
+    versions.use("1.80")
+    result = run(data, registry.select(["G2"]))
+    new = yaml.safe_load(result.new_bytes)
+    assert new["router_settings"] == {"health_check_concurrency": 4}
+    assert new["general_settings"]["health_check_interval"] == 30
+    assert not [f for f in result.findings if f.kind == "refused"]
+    versions.use(None)
+    new = yaml.safe_load(run(data, registry.select(["G2"])).new_bytes)
+    assert new["general_settings"]["health_check_concurrency"] == 4 and not new["router_settings"]
