@@ -101,12 +101,13 @@ def _err(message: str) -> None:
     )
 
 
-def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool, bool, bool]):
+def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool, bool, bool, str]):
     """Runs in a worker process for --jobs: migrations are passed by id, not pickled."""
-    from autofix import registry
+    from autofix import registry, versions
     from autofix.batch import fix_file
 
-    path, ids, unsafe, write, optional_ids, edit_outside, assume, preview = args
+    path, ids, unsafe, write, optional_ids, edit_outside, assume, preview, target = args
+    versions.use(target)
     by_id = {m.id: m for m in registry.all_migrations()}
     return fix_file(
         path,
@@ -197,13 +198,17 @@ def _outcomes(
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            from autofix import versions
+
             ids = tuple(m.id for m in plan)
             opt = tuple(m.id for m in optional)
             ctx = multiprocessing.get_context("fork")
             # Ctrl-C reaches the workers too: each finishes the file it is writing (batch holds the
             # interrupt back meanwhile); the files not started are cancelled
             pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-            futures = [pool.submit(_worker, (f, ids, unsafe, write, opt, edit_outside, assume_litellm, preview)) for f in files]
+            futures = [pool.submit(
+                    _worker, (f, ids, unsafe, write, opt, edit_outside, assume_litellm, preview, versions.target())
+                ) for f in files]
             try:
                 for future in futures:
                     outcome = future.result()
@@ -255,6 +260,8 @@ def process(
     edit_outside: bool = False,
     debug: bool = False,
     assume_litellm: bool = False,
+    target_version: str | None = None,
+    from_version: str | None = None,
     console=None,
 ) -> int:
     """Check or apply; `console` (a rich Console) takes the text output instead of stdout."""
@@ -266,9 +273,15 @@ def process(
     if fmt not in ("text", "json", "sarif", "github"):
         _err(f"unknown --format {fmt!r}; valid values: text, json, sarif, github")
         return EXIT_ERROR
+    from autofix import versions
+
     try:
-        plan = registry.select(only, skip)
-    except registry.SelectionError as exc:
+        target = versions.use(target_version)
+        since = versions.resolve(from_version) if from_version else None
+        if since is not None and versions.key(since) >= versions.key(target):
+            raise versions.VersionError(f"--from-version {from_version} is not older than the target {target}")
+        plan = registry.select(only, skip, target=target, since=since)
+    except (registry.SelectionError, versions.VersionError) as exc:
         _err(str(exc))
         return EXIT_ERROR
     if not args:
@@ -293,9 +306,11 @@ def process(
     if to_stdout and (len(files) > 1 or fmt != "text"):
         _err("'-' (stdin to stdout) must be the only path, with the text format")
         return EXIT_ERROR
-    default = registry.select(None, None)
+    default = registry.select(None, None, target=target)
     optional = [
-        m for m in registry.all_migrations() if m not in plan and (m.priority == "p2" or m in default)
+        m
+        for m in registry.all_migrations()
+        if m not in plan and (m.priority == "p2" or m in default) and since is None
     ]
     report = None
     if fmt == "text":
@@ -403,6 +418,7 @@ def process(
         "skipped": len(targets.skipped),
         "changed_files" if write else "files_to_change": touched,
         "files_not_starting": not_starting,
+        "target_version": target,
     }
     if report:
         for note in dict.fromkeys(notes):  # json/sarif/github: each file's backup is in the output
@@ -577,6 +593,19 @@ def _build_app():
         help="Edit named files and stdin even without a LiteLLM section (model_list, litellm_settings, ...): "
         "they are LiteLLM configs or fragments of one.",
     )
+    target_opt = typer.Option(
+        None,
+        "--target-version",
+        metavar="X",
+        help="The LiteLLM release the config is for: 1.80 or 1.80.x (default: the newest in autofix's data). "
+        "Fixes write only what it reads.",
+    )
+    from_opt = typer.Option(
+        None,
+        "--from-version",
+        metavar="X",
+        help="Run only the release-to-release migrations after this release, up to the target.",
+    )
     debug_opt = typer.Option(False, "--debug", help="Show the traceback of an internal error (or AUTOFIX_DEBUG=1).")
     outside_opt = typer.Option(
         False,
@@ -639,6 +668,8 @@ def _build_app():
             edit_outside_includes: bool = outside_opt,
             backup_dir: str | None = backup_dir_opt,
             assume_litellm: bool = assume_opt,
+            target_version: str | None = target_opt,
+            from_version: str | None = from_opt,
             debug: bool = debug_opt,
             check: bool = check_opt,
         ) -> None:
@@ -663,6 +694,8 @@ def _build_app():
                     edit_outside=edit_outside_includes,
                     debug=debug,
                     assume_litellm=assume_litellm,
+                    target_version=target_version,
+                    from_version=from_version,
                 )
             raise typer.Exit(code)
 
@@ -687,20 +720,27 @@ def _build_app():
         "parts need --unsafe-fixes; report: changes nothing) and title.",
     )
     def list_() -> None:
+        from autofix import versions
         from autofix.registry import all_migrations
         from autofix.text import table
 
+        rel = versions.releases()
+        print(
+            f"LiteLLM releases in the data: {rel[0]} to {rel[-1]} ({len(rel)} minor lines; "
+            f"--target-version defaults to {rel[-1]})"
+        )
         rows = [
             [
                 m.id,
                 m.slug,
                 m.priority + ("" if m.priority in ("p0", "p1") else " (opt-in)"),
                 m.safety,
+                m.release or "any",
                 m.title,
             ]
             for m in all_migrations()
         ]
-        table(sys.stdout, ["id", "slug", "priority", "safety", "title"], rows)
+        table(sys.stdout, ["id", "slug", "priority", "safety", "release", "title"], rows)
 
     @app.command("explain", help="Explain one fix: what it does, why, an example, and its safety.")
     def explain(fix: str = typer.Argument(..., help="A fix id (G1) or slug (prometheus).")) -> None:
@@ -712,7 +752,19 @@ def _build_app():
                 f"unknown fix {fix!r}; valid values: {', '.join(t for t in valid_tokens() if t[0].isupper() or '-' in t or t.isalpha() and t not in ('all', 'p0', 'p1', 'p2'))}"
             )
             raise typer.Exit(EXIT_ERROR)
+        from autofix import versions
+
         print(f"# {m.id} {m.slug} ({m.priority}, {m.safety})\n{m.title}\n")
+        rel = versions.releases()
+        if m.release:
+            print(
+                f"Release: LiteLLM {m.release} (runs when the target is {m.release} or newer; with --from-version, "
+                f"when {m.release} is after it). Source: {m.source}\n"
+            )
+        print(
+            f"Target releases: {rel[0]} to {rel[-1]} (--target-version; a change the target does not read is "
+            "refused with a finding)\n"
+        )
         print(m.doc)
 
     @app.command("probe", help="Check a running proxy: liveliness, readiness, /cache/ping, /metrics.")

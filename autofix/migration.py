@@ -69,12 +69,17 @@ class Migration:
     doc: str
     fix: Callable[[Context], None]
     module: ModuleType | None = None
+    release: str | None = None  # a release-to-release migration: the LiteLLM release whose change it follows
+    source: str | None = None  # the LiteLLM source line behind that change
 
     @property
-    def order(self) -> tuple[str, int, str]:
+    def order(self) -> tuple:
+        """Release-to-release migrations first, oldest release first (an upgrade replays the releases);
+        then the fixes by id."""
         prefix = self.id.rstrip("0123456789")
         number = self.id[len(prefix) :]
-        return (prefix, int(number) if number else 0, self.id)
+        release = tuple(int(p) for p in self.release.split(".")) if self.release else ()
+        return (0 if self.release else 1, release, prefix, int(number) if number else 0, self.id)
 
     @property
     def label(self) -> str:

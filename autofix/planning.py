@@ -183,6 +183,11 @@ class EditPlanner:
             and node.flow_style
             and (node.value or is_scalar(value))
         ):
+            current = get_in(self.data, path)
+            if (isinstance(node, MappingNode) and isinstance(value, dict) and isinstance(current, dict)) or (
+                isinstance(node, SequenceNode) and isinstance(value, list) and isinstance(current, list)
+            ):  # keep the text of what did not change
+                return [Edit(node.start_mark.index, node.end_mark.index, self._flow_text(node, current, value))]
             inline = render_inline(value)
             return [Edit(node.start_mark.index, node.end_mark.index, inline or render_flow(value))]
         # replace the whole value after the key's colon (or the whole item after its dash)
@@ -430,12 +435,22 @@ class EditPlanner:
         inner = source[1:-1]
         pad = " " if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else ""
         pieces: list[str] = []
+        # a new string takes its siblings' quoting when they all share one (`["a", "b"]` gets `"c"`)
+        scalars = node.value if isinstance(node, SequenceNode) else [v for _, v in node.value]
+        styles = {n.style for n in scalars if isinstance(n, ScalarNode) and n.tag == STR_TAG}
+        quote = next(iter(styles)) if len(styles) == 1 and next(iter(styles)) in ("'", '"') else None
+
+        def fresh(value: Any) -> str:
+            if isinstance(value, str) and quote:
+                return render_scalar(value, quote=quote, flow=True)
+            return render_flow(value)
+
         if isinstance(node, MappingNode) and isinstance(old, dict) and isinstance(new, dict):
             entries = {scalar_key(k): (k, v) for k, v in node.value}
             for key, value in new.items():
                 entry = entries.get(key) if key in old else None
                 if entry is None:
-                    pieces.append(f"{render_scalar(key, flow=True)}: {render_flow(value)}")
+                    pieces.append(f"{render_scalar(key, flow=True)}: {fresh(value)}")
                     continue
                 key_node, value_node = entry
                 head = self.text[key_node.start_mark.index : value_node.start_mark.index]
@@ -444,7 +459,7 @@ class EditPlanner:
                 elif isinstance(value, dict | list) and isinstance(value_node, MappingNode | SequenceNode):
                     pieces.append(head + self._flow_text(value_node, old[key], value))
                 else:
-                    pieces.append(f"{render_scalar(key, flow=True)}: {render_flow(value)}")
+                    pieces.append(f"{render_scalar(key, flow=True)}: {fresh(value)}")
         elif isinstance(node, SequenceNode) and isinstance(old, list) and isinstance(new, list):
             used: set[int] = set()
             for value in new:
@@ -457,7 +472,7 @@ class EditPlanner:
                     None,
                 )
                 if match is None:
-                    pieces.append(render_flow(value))
+                    pieces.append(fresh(value))
                     continue
                 used.add(match)
                 item = node.value[match]

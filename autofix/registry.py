@@ -50,6 +50,8 @@ def _load(path: Path) -> Migration:
         doc=(module.__doc__ or "").strip(),
         fix=module.fix,
         module=module,
+        release=getattr(module, "RELEASE", None),
+        source=getattr(module, "SOURCE", None),
     )
 
 
@@ -93,12 +95,33 @@ def _split(values: list[str] | None) -> list[str]:
     return out
 
 
-def select(only: list[str] | None = None, skip: list[str] | None = None) -> list[Migration]:
-    """The migrations to run: --only (priorities, ids, slugs), else p0 and p1; minus --skip."""
-    ms = all_migrations()
+def select(
+    only: list[str] | None = None,
+    skip: list[str] | None = None,
+    *,
+    target: str | None = None,
+    since: str | None = None,
+) -> list[Migration]:
+    """The migrations to run: --only (priorities, ids, slugs), else p0 and p1; minus --skip.
+
+    A release-to-release migration (one with a `release`) runs only when the target is that release
+    or newer; with `since` (--from-version), only those migrations run, and only when their release is
+    after `since`.
+    """
+    from autofix import versions
+
+    target = target or versions.target()
+
+    def in_range(m: Migration) -> bool:
+        if m.release is None:
+            return since is None
+        k = versions.key(m.release)
+        return k <= versions.key(target)[: len(k)] and (since is None or k > versions.key(since)[: len(k)])
+
+    ms = [m for m in all_migrations() if in_range(m)]
     only_t, skip_t = _split(only), _split(skip)
     for t in only_t + skip_t:
-        if t.lower() not in ("all", *PRIORITIES) and not any(_matches(m, t) for m in ms):
+        if t.lower() not in ("all", *PRIORITIES) and not any(_matches(m, t) for m in all_migrations()):
             raise SelectionError(f"unknown fix {t!r}; valid values: {', '.join(valid_tokens())}")
     chosen = (
         [m for m in ms if any(_matches(m, t) for t in only_t)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
+from autofix import versions
 from autofix.changes import Change, format_path
 from autofix.discover import NO_LITELLM_SECTION, has_litellm_section
 from autofix.document import Document
@@ -69,6 +70,8 @@ def _run_one(doc: ConfigSet, m: Migration, unsafe: bool) -> Context:
     ctx = Context(doc, m, unsafe_fixes=unsafe)
     checkpoint = doc.checkpoint()
     doc.migration = m.id
+    before = len(doc.changes)
+    keys_before = versions.section_keys(doc)
     try:
         m.fix(ctx)
     except EditRefused as exc:
@@ -81,8 +84,35 @@ def _run_one(doc: ConfigSet, m: Migration, unsafe: bool) -> Context:
     except Exception as exc:  # a bug in the fix: the file gets one line, the other files go on
         raise InternalError(exc, m.id) from exc
     else:
-        _hold_back_outside(doc, m, ctx, checkpoint)
+        if not _hold_back_unread(doc, m, ctx, checkpoint, before, keys_before):
+            _hold_back_outside(doc, m, ctx, checkpoint)
     return ctx
+
+
+def _hold_back_unread(doc: ConfigSet, m: Migration, ctx: Context, checkpoint: tuple, before: int, keys_before) -> bool:
+    """A fix never writes what the target release does not read: undo it and say why."""
+    written = doc.changes[before:]
+    if not written:
+        return False
+    unread = versions.unreadable_writes(written, before=keys_before, after=versions.section_keys(doc))
+    if not unread:
+        return False
+    path = written[0].path if len(written[0].path) > 0 else None
+    doc.restore(checkpoint)
+    ctx.findings = [f for f in ctx.findings if f.kind not in ("info", "unsafe")]
+    ctx.hidden_unsafe.clear()
+    ctx.findings.append(
+        Finding(
+            m.id,
+            f"not fixed: it would write {', '.join(unread)}, which LiteLLM {versions.target()} does not read "
+            f"(--target-version {versions.target()})",
+            path,
+            None,
+            None,
+            "refused",
+        )
+    )
+    return True
 
 
 def _hold_back_outside(doc: ConfigSet, m: Migration, ctx: Context, checkpoint: tuple) -> None:

@@ -41,7 +41,9 @@ stops them. Any other string is reported. When
 kept, the router copy deleted, and the conflict reported.
 """
 
+from autofix import versions
 from autofix.changes import MISSING
+from autofix.litellm_data import names
 from autofix.values import GS, RS, as_int, show
 
 ID = "G2"
@@ -57,23 +59,39 @@ FALSE_STRINGS = {"false", "no", "off", "n", "0", ""}
 
 def _move_misplaced(ctx):
     doc = ctx.doc
+    # fatal from 1.81 (router_settings_forbidden); up to 1.80 the proxy dropped the key without a word
+    fatal = names("router_settings_forbidden")
     for key in MISPLACED:
+        there = (
+            "it aborts startup"
+            if key in fatal
+            else f"LiteLLM {versions.target()} ignores it; 1.81+ refuses to start"
+        )
         src = (RS, key)
         value = doc.get(src)
         if value is MISSING:
             continue
         dst = (GS, key)
+        if not versions.reads(GS, key):  # --target-version before 1.81: health_check_concurrency
+            ctx.report(
+                f"router_settings.{key} left in place: LiteLLM {versions.target()} reads it nowhere (it ignores it "
+                f"under router_settings; general_settings.{key}: {versions.when('general_settings', key)})",
+                src,
+                manual=f"move it to general_settings when you upgrade to {versions.section_first_read(GS, key)} "
+                "or later (there it aborts startup under router_settings)",
+            )
+            continue
         current = doc.get(dst)
         if current is MISSING:
             doc.move(src, dst)  # its comments go with it
             ctx.report(
-                f"moved router_settings.{key} to general_settings: under router_settings it aborts startup",
+                f"moved router_settings.{key} to general_settings: under router_settings {there}",
                 src,
             )
         else:
             doc.delete(src)
             ctx.warn(
-                f"deleted router_settings.{key}: {value!r} (it aborts startup there); kept general_settings.{key}: "
+                f"deleted router_settings.{key}: {value!r} ({there} there); kept general_settings.{key}: "
                 f"{current!r}",
                 src,
                 manual=f"check which value you meant for general_settings.{key}",

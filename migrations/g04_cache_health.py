@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import difflib
 
+from autofix import versions
 from autofix.changes import MISSING
 from autofix.litellm_data import data, names
 from autofix.values import LS
@@ -141,9 +142,11 @@ def _check_type(ctx, params: dict, fails: str) -> str | None:
     valid = names("cache_types")
     if isinstance(kind, str) and kind in valid:
         return kind
-    removed = " (the disk cache was removed)" if kind == "disk" else ""
+    removed = (
+        f" (the disk cache was removed; {versions.when('cache_types', 'disk')})" if kind == "disk" else ""
+    )
     ctx.warn(
-        f"cache_params.type {kind!r} is not a cache type of LiteLLM {data()['litellm_version']}{removed}: "
+        f"cache_params.type {kind!r} is not a cache type of LiteLLM {versions.target()}{removed}: "
         f"{fails} (ValueError: Unsupported cache type {kind!r})",
         (*PARAMS, "type"),
         manual=f"use one of: {', '.join(sorted(valid))} (local is in memory; redis needs a server)",

@@ -58,6 +58,7 @@ deployment's `litellm_params.timeout`, `litellm_settings.request_timeout`, `rout
 import ipaddress
 from urllib.parse import urlsplit
 
+from autofix import versions
 from autofix.changes import MISSING
 from autofix.errors import EditRefused
 from autofix.values import GS, LS, RS, listed, number, show
@@ -163,6 +164,14 @@ def _old_stream_timeout(ctx):
     doc = ctx.doc
     old = doc.get(OLD_STREAM)
     if old is MISSING:
+        return
+    if not versions.reads(RS, "stream_timeout"):  # --target-version before 1.59: no router stream_timeout
+        ctx.warn(
+            f"litellm_settings.stream_timeout: {_yaml(old)} left in place: LiteLLM {versions.target()} has no "
+            f"router_settings.stream_timeout ({versions.when('router_settings', 'stream_timeout')})",
+            OLD_STREAM,
+            manual="set litellm_params.stream_timeout on the deployments that stream",
+        )
         return
     seconds = number(old)
     router = doc.get((RS,))

@@ -73,6 +73,7 @@ import json
 import re
 from functools import lru_cache
 
+from autofix import versions
 from autofix.changes import MISSING, format_path
 from autofix.errors import EditRefused
 from autofix.litellm_data import names
@@ -158,11 +159,22 @@ VALUE_CHARS = 200
 # ---- what LiteLLM reads (also used by X2) ----------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def _sets() -> dict[str, frozenset[str]]:
+    return _sets_for(versions.target())
+
+
+@lru_cache(maxsize=8)
+def _sets_for(target: str) -> dict[str, frozenset[str]]:
+    """What the target release reads (litellm_data.names answers for the target)."""
     # an imported name counts only when code reads it back as litellm.NAME: setattr(litellm, ...) rebinds
-    # the module attribute, not the name its own module reads (`log_level`: litellm/_logging.py:716)
-    litellm_attrs = names("litellm_module_globals") | names("litellm_imported_names_read")
+    # the module attribute, not the name its own module reads (`log_level`: litellm/_logging.py:716);
+    # that list is known for the newest release only, older targets count every imported name
+    imported = (
+        names("litellm_imported_names_read")
+        if target == versions.newest()
+        else names("litellm_module_imported_names")
+    )
+    litellm_attrs = names("litellm_module_globals") | imported
     litellm_attrs |= names("litellm_lazy_attributes")
     return {
         "sections": names("top_level_sections"),
@@ -369,6 +381,10 @@ def _settings_key(ctx, section: str, key) -> None:
         LS: f"LiteLLM sets litellm.{key}, which nothing reads",
         GS: "LiteLLM never reads it",
     }[section]
+    if not versions.is_newest() and isinstance(key, str):
+        later = versions.section_first_read(section, key)
+        if later is not None and versions.key(later) > versions.key(versions.target()):
+            why = f"not read by LiteLLM {versions.target()}; read from {later}"
     if path in OWNED:
         _owned(ctx, path, why)
         return

@@ -426,6 +426,11 @@ SETTINGS_SECTIONS = ("general_settings", "litellm_settings")
 
 @functools.cache
 def settings_reads(pkg: Path) -> dict[str, dict[str, list[str]]]:
+    """Keys read from general_settings / litellm_settings anywhere under litellm/proxy."""
+    return settings_reads_in(proxy_trees(pkg))
+
+
+def settings_reads_in(trees: Iterable[tuple[str, ast.Module]]) -> dict[str, dict[str, list[str]]]:
     """Keys read from general_settings / litellm_settings anywhere under litellm/proxy.
 
     A receiver is any name or attribute ending in the section name (general_settings,
@@ -469,7 +474,7 @@ def settings_reads(pkg: Path) -> dict[str, dict[str, list[str]]]:
         for child in ast.iter_child_nodes(n):
             visit(child, rel, aliases)
 
-    for rel, tree in proxy_trees(pkg):
+    for rel, tree in trees:
         visit(tree, rel, {section: frozenset() for section in SETTINGS_SECTIONS})
 
     def order(loc: str) -> tuple[str, int]:
@@ -491,7 +496,7 @@ def general_settings(pkg: Path, sources: dict) -> dict:
     read = settings_reads(pkg)["general_settings"]
     sources["general_settings_read"] = {
         "files": "litellm/proxy/**/*.py",
-        "how": " ".join((settings_reads.__doc__ or "").split()).replace("`", ""),
+        "how": " ".join((settings_reads_in.__doc__ or "").split()).replace("`", ""),
         "limits": (
             "keys read through a non-literal, through a pydantic/TypedDict view or an unrelated "
             "variable name are not found"

@@ -232,17 +232,18 @@ def test_a_refused_migration_leaves_no_trace(tmp_path):
     from autofix.migration import Context, Migration
     from autofix.runner import run
 
+    # keys LiteLLM reads (a fix that writes one it does not read is refused for that reason instead)
     def first(ctx: Context):
-        ctx.doc.set(("general_settings", "a"), 1)
+        ctx.doc.set(("general_settings", "health_check_details"), False)
 
     def second(ctx: Context):
-        ctx.doc.set(("general_settings", "b"), 2)  # extends the section the first one creates
+        ctx.doc.set(("general_settings", "alerting_threshold"), 2)  # extends the section the first one creates
         ctx.doc.set(("base", "x"), 2)  # shared through an anchor: refused
 
     m1 = Migration("T1", "one", "p0", "safe", "t", "", first)
     m2 = Migration("T2", "two", "p0", "safe", "t", "", second)
     result = run(b"base: &b\n  x: 1\nuse: *b\n", [m1, m2])
-    assert result.new_bytes == b"base: &b\n  x: 1\nuse: *b\ngeneral_settings:\n  a: 1\n"
+    assert result.new_bytes == b"base: &b\n  x: 1\nuse: *b\ngeneral_settings:\n  health_check_details: false\n"
     assert any(f.kind == "refused" and f.migration == "T2" for f in result.findings)
 
 
@@ -495,3 +496,19 @@ def test_moving_the_only_key_leaves_an_empty_mapping_and_takes_its_comments(key_
 def test_emptying_a_mapping_drops_the_inline_comment_of_the_key_it_deletes():
     text = "a:  # keep\n  k: 1  # goes with k\nb: 2\n"
     assert edit(text, ("delete", ("a", "k"))) == "a: {}  # keep\nb: 2\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('cb: ["a", "b"]\n', 'cb: ["a", "b", "c"]\n'),
+        ("cb: ['a', 'b']\n", "cb: ['a', 'b', 'c']\n"),
+        ('cb: [a, "b"]\n', 'cb: [a, "b", c]\n'),  # no one style: plain where plain reads the same
+    ],
+)
+def test_a_new_item_of_a_rewritten_flow_list_takes_its_siblings_quotes(text, expected):
+    doc = Document(text)
+    doc.set(("cb",), [*doc.get(("cb",)), "c"])
+    doc.commit()
+    verify(text, doc.text, doc.changes)
+    assert doc.text == expected

@@ -6,6 +6,9 @@
 #   - pre-commit in a venv of its own at ${AUTOFIX_PRE_COMMIT_VENV:-$HOME/.cache/autofix-pre-commit-venv},
 #     with a wheelhouse (its wheelhouse/ folder) of what the autofix hook's environment installs, so
 #     test_pre_commit.py runs inside the suite's private network namespace (no network there)
+#   - the older release's venv (test_live_versions.py) at
+#     ${AUTOFIX_LITELLM_OLD_VENV:-$HOME/.cache/autofix-litellm-1.80.17-venv}, pinned the same way
+#     (requirements-litellm-1.80.txt: `pip freeze` of litellm[proxy]==1.80.17 plus prometheus_client)
 # Network: the Debian mirror and the Python package index only.
 set -euo pipefail
 
@@ -24,26 +27,32 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 # The suite starts its own redis-server on a free port; the Debian service is not needed.
 
-installed_version() {
-  [ -x "$venv/bin/python" ] || return 1
-  "$venv/bin/python" - <<'PY' 2>/dev/null
+installed_version() {  # $1: the venv
+  [ -x "$1/bin/python" ] || return 1
+  "$1/bin/python" - <<'PY' 2>/dev/null
 from importlib.metadata import version
 print(version("litellm"))
 PY
 }
 
-if [ "$(installed_version || true)" = "$want" ] && [ -x "$venv/bin/litellm" ]; then
-  echo "install.sh: litellm $want already in $venv" >&2
-else
-  echo "install.sh: creating $venv with litellm $want and the proxy's dependencies" >&2
-  [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --disable-pip-version-check -r "$requirements"
-fi
-
-"$venv/bin/python" - <<'PY'
+install_venv() {  # $1: the venv, $2: the litellm version, $3: the requirements file
+  if [ "$(installed_version "$1" || true)" = "$2" ] && [ -x "$1/bin/litellm" ]; then
+    echo "install.sh: litellm $2 already in $1" >&2
+  else
+    echo "install.sh: creating $1 with litellm $2 and the proxy's dependencies" >&2
+    [ -x "$1/bin/python" ] || "$python" -m venv "$1"
+    "$1/bin/python" -m pip install --disable-pip-version-check -r "$3"
+  fi
+  "$1/bin/python" - <<'PY'
 from importlib.metadata import version
 print("litellm", version("litellm"), "| prometheus-client", version("prometheus-client"), "| redis", version("redis"))
 PY
+}
+
+install_venv "$venv" "$want" "$requirements"
+old_want="1.80.17"
+old_venv="${AUTOFIX_LITELLM_OLD_VENV:-$HOME/.cache/autofix-litellm-$old_want-venv}"
+install_venv "$old_venv" "$old_want" "$here/requirements-litellm-1.80.txt"
 redis-server --version
 
 pc_venv="${AUTOFIX_PRE_COMMIT_VENV:-$HOME/.cache/autofix-pre-commit-venv}"

@@ -212,9 +212,11 @@ class ProxyPool:
 # ------------------------------------------------------------------------------- autofix
 
 
-def run_autofix(*paths: Path, only: str | None = None) -> subprocess.CompletedProcess:
-    """`python -m autofix apply [--only ONLY] PATH...` with this interpreter, from the repo root."""
-    argv = [sys.executable, "-m", "autofix", "apply"]
+def run_autofix(
+    *paths: Path, only: str | None = None, options: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
+    """`python -m autofix apply [--only ONLY] [OPTIONS] PATH...` with this interpreter, from the repo root."""
+    argv = [sys.executable, "-m", "autofix", "apply", *options]
     if only:
         argv += ["--only", only]
     argv.extend(str(p) for p in paths)

@@ -48,6 +48,18 @@ def venv_dir() -> Path:
     return Path(os.environ.get("AUTOFIX_LITELLM_VENV") or Path.home() / ".cache" / "autofix-litellm-venv")
 
 
+# The older release the suite also boots (tests/integration/test_live_versions.py); install.sh makes its
+# venv with requirements-litellm-1.80.txt.
+OLD_LITELLM_VERSION = "1.80.17"
+
+
+def old_venv_dir() -> Path:
+    return Path(
+        os.environ.get("AUTOFIX_LITELLM_OLD_VENV")
+        or Path.home() / ".cache" / f"autofix-litellm-{OLD_LITELLM_VERSION}-venv"
+    )
+
+
 def integration_required() -> bool:
     return os.environ.get("AUTOFIX_REQUIRE_INTEGRATION", "") not in ("", "0", "false", "no")
 
@@ -500,7 +512,9 @@ class Proxy:
         env_extra: dict | None = None,
         redis_port: int | None = None,
         boot_timeout: float = 180.0,
+        venv: Path | None = None,
     ):
+        self.venv = Path(venv) if venv is not None else venv_dir()  # whose `litellm` to run
         self.config_path = Path(config_path)
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -534,7 +548,7 @@ class Proxy:
     def launch(self) -> Proxy:
         """Start the process; returns at once (boot several, then wait for each)."""
         argv = [
-            venv_dir() / "bin" / "litellm",
+            self.venv / "bin" / "litellm",
             "--config",
             self.config_path,
             "--host",
