@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,8 +27,9 @@ def _newest_target():
 
 
 def cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "1000"}  # one finding a line, not wrapped to 80 columns
     return subprocess.run(
-        [sys.executable, "-m", "autofix", *args], cwd=ROOT, input=stdin, capture_output=True
+        [sys.executable, "-m", "autofix", *args], cwd=ROOT, input=stdin, capture_output=True, env=env
     )
 
 
