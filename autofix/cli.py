@@ -139,7 +139,8 @@ def process(
     from autofix import registry
     from autofix.discover import STDIN, default_config, expand
     from autofix.errors import InputError
-    from autofix.report import mask_line, unified_diff
+    from autofix.report import unified_diff
+    from autofix.secrets import mask_line
 
     out = sys.stdout
     style = _Style(out)

@@ -6,6 +6,7 @@ Loaded lazily (the file is ~260 KB) and only by the migrations that need it.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -31,3 +32,50 @@ def context_window(model: str) -> int | None:
     """max_input_tokens of a model key in LiteLLM's bundled model map, or None when unknown."""
     value = data()["context_windows"].get(model)
     return value if isinstance(value, int) and value > 0 else None
+
+
+# ---- what LiteLLM reads ----------------------------------------------------------------------------
+
+GS, LS, RS = "general_settings", "litellm_settings", "router_settings"
+
+
+@lru_cache(maxsize=1)
+def read_sets() -> dict[str, frozenset[str]]:
+    """The keys LiteLLM reads: top-level sections and the keys of the three settings sections."""
+    litellm_attrs = names("litellm_module_globals") | names("litellm_module_imported_names")
+    litellm_attrs |= names("litellm_lazy_attributes") | names("litellm_getattr_read")
+    return {
+        "sections": names("top_level_sections"),
+        RS: names("router_settings_keys"),
+        LS: names("litellm_settings_special") | names("litellm_settings_read") | litellm_attrs,
+        "litellm_globals": names("litellm_module_globals"),
+        GS: names("general_settings_read")
+        | names("general_settings_declared")
+        | names("general_settings_read_indirect"),
+    }
+
+
+@lru_cache(maxsize=1)
+def _gs_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in data()["general_settings_read_patterns"])
+
+
+def section_is_read(name: str) -> bool:
+    """Does LiteLLM read this top-level section?"""
+    return name in read_sets()["sections"]
+
+
+def key_is_read(section: str, key: str) -> bool:
+    """Does LiteLLM read this key of general_settings / litellm_settings / router_settings?"""
+    if section == GS:
+        return key in read_sets()[GS] or any(p.fullmatch(key) for p in _gs_patterns())
+    if section in (LS, RS):
+        return key in read_sets()[section]
+    return True
+
+
+def setting_schema(section: str, key: str) -> dict[str, Any] | None:
+    """What the source says about a setting: {"schema": JSON Schema fragment, "description", "where"}.
+
+    `section` is "" for a top-level key. None when the source types nothing for it."""
+    return data()["setting_types"].get(section, {}).get(key)

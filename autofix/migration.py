@@ -25,12 +25,17 @@ class Migration:
     doc: str
     fix: Callable[[Context], None]
     module: ModuleType | None = None
+    # paths this fix migrates (path -> what it does with it), which X5 reports but never deletes
+    owns: dict[Path, str] = field(default_factory=dict, hash=False, compare=False)
+    # paths it owns by their name (say, a misspelled key it renames): path -> what it does, or None
+    claims: Callable[[Path], str | None] | None = field(default=None, hash=False, compare=False)
+    runs_first: bool = False  # repairs that must come before any fix that creates a section
 
     @property
-    def order(self) -> tuple[str, int, str]:
+    def order(self) -> tuple[int, str, int, str]:
         prefix = self.id.rstrip("0123456789")
         number = self.id[len(prefix) :]
-        return (prefix, int(number) if number else 0, self.id)
+        return (0 if self.runs_first else 1, prefix, int(number) if number else 0, self.id)
 
     @property
     def label(self) -> str:
@@ -63,6 +68,26 @@ class Context:
     unsafe_fixes: bool = False
     findings: list[Finding] = field(default_factory=list)
     hidden_unsafe: list[str] = field(default_factory=list)
+    owners: tuple[Migration, ...] = ()  # every known fix, for owner() and claimed()
+    selected: frozenset[str] = frozenset()  # ids of the fixes in this run
+
+    def owner(self, path: Path) -> tuple[str, str] | None:
+        """(fix id, what it does) when another fix migrates this path (its OWNS)."""
+        path = tuple(path)
+        for m in self.owners:
+            if m.id != self.migration.id and path in m.owns:
+                return m.id, m.owns[path]
+        return None
+
+    def claimed(self, path: Path) -> tuple[str, str] | None:
+        """(fix id, what it does) when another fix repairs this path by its name (its `claims`)."""
+        path = tuple(path)
+        for m in self.owners:
+            if m.id != self.migration.id and m.claims is not None:
+                does = m.claims(path)
+                if does:
+                    return m.id, does
+        return None
 
     def report(
         self, message: str, path: Path | None = None, *, manual: str | None = None, kind: str = "info"

@@ -50,6 +50,9 @@ def _load(path: Path) -> Migration:
         doc=(module.__doc__ or "").strip(),
         fix=module.fix,
         module=module,
+        owns={tuple(k): v for k, v in getattr(module, "OWNS", {}).items()},
+        claims=getattr(module, "claims", None),
+        runs_first=bool(getattr(module, "RUNS_FIRST", False)),
     )
 
 

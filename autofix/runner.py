@@ -10,6 +10,7 @@ from autofix.document import Change, Document
 from autofix.errors import EditRefused, VerificationError
 from autofix.includes import INCLUDE_KEY, ConfigSet, load_members
 from autofix.migration import Context, Finding, Migration
+from autofix.registry import all_migrations
 from autofix.verify import verify
 
 MAX_PASSES = 3
@@ -53,8 +54,8 @@ class Result:
         return seen
 
 
-def _run_one(doc: Document, m: Migration, unsafe: bool) -> Context:
-    ctx = Context(doc, m, unsafe_fixes=unsafe)
+def _run_one(doc: Document, m: Migration, unsafe: bool, selected: frozenset[str] = frozenset()) -> Context:
+    ctx = Context(doc, m, unsafe_fixes=unsafe, owners=all_migrations(), selected=selected)
     checkpoint = doc.checkpoint()
     doc.migration = m.id
     try:
@@ -103,7 +104,7 @@ def _passes(doc, plan: list[Migration], unsafe: bool, result: Result) -> None:
         changed_by: list[str] = []
         for m in plan:
             before = len(doc.changes)
-            ctx = _run_one(doc, m, unsafe)
+            ctx = _run_one(doc, m, unsafe, frozenset(p.id for p in plan))
             if len(doc.changes) > before:
                 changed_by.append(m.id)
             for f in ctx.findings:

@@ -41,6 +41,11 @@ SLUG = "health-checks"
 PRIORITY = "p0"
 SAFETY = "safe"
 TITLE = "Background health checks in general_settings, with an integer interval"
+# Paths this fix migrates: X5 reports them but never deletes them (path -> what this fix does)
+OWNS = {
+    ("router_settings", "health_check_interval"): "moves it to general_settings",
+    ("router_settings", "health_check_concurrency"): "moves it to general_settings",
+}
 
 GS = "general_settings"
 RS = "router_settings"

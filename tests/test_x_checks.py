@@ -17,8 +17,8 @@ from checks import assert_good_fix
 from autofix import registry
 from autofix.document import Document
 from autofix.litellm_data import names
-from autofix.report import mask_line
 from autofix.runner import run
+from autofix.secrets import mask_line
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 X = {i: registry.find(i) for i in ("X1", "X2", "X3", "X4", "X5")}
