@@ -28,7 +28,7 @@ class Migration:
     # paths this fix migrates (path -> what it does with it), which X5 reports but never deletes
     owns: dict[Path, str] = field(default_factory=dict, hash=False, compare=False)
     # paths it owns by their name (say, a misspelled key it renames): path -> what it does, or None
-    claims: Callable[[Path], str | None] | None = field(default=None, hash=False, compare=False)
+    claims: Callable[[Any, Path], str | None] | None = field(default=None, hash=False, compare=False)
     runs_first: bool = False  # repairs that must come before any fix that creates a section
 
     @property
@@ -84,7 +84,7 @@ class Context:
         path = tuple(path)
         for m in self.owners:
             if m.id != self.migration.id and m.claims is not None:
-                does = m.claims(path)
+                does = m.claims(self.doc, path)
                 if does:
                     return m.id, does
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -58,13 +59,39 @@ def _run_one(doc: Document, m: Migration, unsafe: bool, selected: frozenset[str]
     ctx = Context(doc, m, unsafe_fixes=unsafe, owners=all_migrations(), selected=selected)
     checkpoint = doc.checkpoint()
     doc.migration = m.id
+    before = set(doc.get(())) if isinstance(doc.get(()), dict) else set()
     try:
         m.fix(ctx)
+        _no_section_beside_a_misspelling(ctx, before)
     except EditRefused as exc:
         # undo this migration's partial edits; the rest of the plan goes on
         doc.restore(checkpoint)
+        if isinstance(exc, _BesideAMisspelling):  # nothing it reported happened
+            ctx.findings.clear()
+            ctx.hidden_unsafe.clear()
         ctx.findings.append(Finding(m.id, f"not fixed: {exc.reason}", None, exc.line, None, "refused"))
     return ctx
+
+
+class _BesideAMisspelling(EditRefused):
+    pass
+
+
+def _no_section_beside_a_misspelling(ctx: Context, before: set) -> None:
+    """Refuse a new top-level section when the file holds a misspelling of it that a fix renames
+    (`general_setting`): the rename comes first (with --unsafe-fixes), never a second section beside it."""
+    root = ctx.doc.get(())
+    if not isinstance(root, dict):
+        return
+    for new in set(root) - before:
+        for old in before:
+            claim = ctx.claimed((old,))
+            if claim and isinstance(new, str) and re.search(rf"(?<![\w.]){re.escape(new)}(?![\w.])", claim[1]):
+                raise _BesideAMisspelling(
+                    f"it would add a section {new} beside {old}, which {claim[0]} renames to {new}; "
+                    f"run with --unsafe-fixes (or rename {old} by hand) first",
+                    line=ctx.doc.line((old,)),
+                )
 
 
 def run(data: bytes, plan: list[Migration], *, name: str = "<input>", unsafe: bool = False,

@@ -256,7 +256,7 @@ def _callbacks(ctx, valid):
         "LiteLLM imports it as a Python module and the proxy does not start (ValueError: Empty module name)"
     )
     if isinstance(value, str):
-        if _is_python_path(value):
+        if _is_python_path(value) or ctx.claimed(CALLBACKS):  # a misspelling X6 renames is never deleted
             return
         if value in valid:
             doc.set(CALLBACKS, [value])
@@ -285,7 +285,7 @@ def _callbacks(ctx, valid):
     bad = [
         (i, v)
         for i, v in enumerate(value)
-        if isinstance(v, str) and not _is_python_path(v) and v not in valid
+        if isinstance(v, str) and not _is_python_path(v) and v not in valid and not ctx.claimed((*CALLBACKS, i))
     ]
     if not bad:
         return

@@ -17,9 +17,10 @@ says where the setting really belongs:
 With `--unsafe-fixes` it deletes them, carrying each value into the report (secrets masked), so that
 the config holds only keys LiteLLM reads. `litellm_settings.model_group_alias` is moved to
 `router_settings` instead (the aliases the router does not define already; not when the block holds
-comments). A misspelled section (`router_setting`) and `enable_jwt_auth`/`litellm_jwtauth` at the top
-level are reported, never deleted: they hold settings meant to work (renaming or moving them would switch
-them on, which is the user's call).
+comments). `enable_jwt_auth`/`litellm_jwtauth` at the top level are reported, never deleted: they hold
+settings meant to work (moving them would switch them on, which is the user's call). A misspelled section
+or key with one clear valid name (`router_setting`, `enable_pre_call_check`) is X6's: X6 renames it, and
+X5 never deletes it (it reports it only when X6 is not selected).
 
 It never deletes what another fix migrates: `server_settings.prometheus` (G1), router
 `health_check_interval`/`health_check_concurrency` (G2), `litellm_settings.timeout`/`stream_timeout`

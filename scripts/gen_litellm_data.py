@@ -859,6 +859,32 @@ def indirect_reads(pkg: Path, sources: dict) -> dict:
 # 16. secrets: pointer fields the loader leaves as written; master keys the proxy refuses
 
 
+def alerting_channels(pkg: Path, sources: dict) -> dict:
+    """general_settings.alerting channels: strings tested with `"x" in <...>.alerting`."""
+    found: dict[str, set[str]] = {}
+    for folder in ("proxy", "integrations"):
+        for path in sorted((pkg / folder).rglob("*.py")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if "alerting" not in text:
+                continue
+            rel = "litellm/" + path.relative_to(pkg).as_posix()
+            for n in ast.walk(ast.parse(text, filename=rel)):
+                if (
+                    isinstance(n, ast.Compare)
+                    and len(n.ops) == 1
+                    and isinstance(n.ops[0], ast.In | ast.NotIn)
+                    and receiver_name(n.comparators[0]) == "alerting"
+                    and str_const(n.left) is not None
+                ):
+                    found.setdefault(str_const(n.left), set()).add(f"{rel}:{n.lineno}")  # type: ignore[arg-type]
+    sources["alerting_channels"] = {
+        "files": "litellm/proxy/**/*.py, litellm/integrations/**/*.py",
+        "how": "ast: string constants tested with `in` against a name or attribute `alerting`",
+        "where": {k: sorted(v) for k, v in sorted(found.items())},
+    }
+    return {"alerting_channels": sorted(found)}
+
+
 def secret_facts(pkg: Path, sources: dict) -> dict:
     from litellm.proxy.auth.master_key_boot_check import PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS
     from litellm.types import router as router_types
@@ -1039,13 +1065,33 @@ def setting_types(pkg: Path, sources: dict) -> dict:
             if schema:
                 entry["schema"] = schema
             out["litellm_settings"][node.target.id] = entry
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id not in out["litellm_settings"]
+        ):
+            # no annotation: the type of a literal default (True/False; a number, which may be int or float)
+            value = node.value
+            kind = None
+            if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+                kind = "boolean"
+            elif isinstance(value, ast.Constant) and isinstance(value.value, int | float):
+                kind = "number"
+            elif isinstance(value, ast.Call) and receiver_name(value.func) in ("bool", "float", "int"):
+                kind = {"bool": "boolean", "float": "number", "int": "number"}[receiver_name(value.func)]  # type: ignore[index]
+            entry = {"where": init_src.where(node)}
+            if kind:
+                entry["schema"] = {"type": kind}
+            out["litellm_settings"][node.targets[0].id] = entry
     sources["setting_types"] = {
         "how": (
             "router_settings: inspect.signature(litellm.Router.__init__) annotations; general_settings: "
             "litellm.proxy._types.ConfigGeneralSettings fields (annotation, description); top level (key ''): "
             "ConfigYAML fields; litellm_settings: annotations of module-level globals in litellm/__init__.py "
             "(source form). Each annotation becomes a JSON Schema fragment where it says something checkable "
-            "(scalars, Literal, lists, mappings); where is the line of the annotation"
+            "(scalars, Literal, lists, mappings); where is the line of the annotation. A litellm global without an "
+            "annotation gets the type of its literal default (True/False: boolean; a number: number)"
         ),
     }
     return {"setting_types": {k: dict(sorted(v.items())) for k, v in out.items()}}
@@ -1078,6 +1124,7 @@ def build() -> dict:
     data.update(value_sets(sources))
     data.update(indirect_reads(pkg, sources))
     data.update(secret_facts(pkg, sources))
+    data.update(alerting_channels(pkg, sources))
     data.update(setting_types(pkg, sources))
     data["sources"] = sources
     return data
