@@ -81,6 +81,21 @@ def vocabulary(pool: Iterable[str]) -> frozenset[str]:
     return frozenset(w for name in pool for w in _words(name))
 
 
+def near(name: str, pool: Iterable[str], vocab: frozenset[str] | None = None) -> list[str]:
+    """Every valid name `name` may be a misspelling of (within the edit limit, not a different word),
+    nearest first: more than one means there is no clear answer."""
+    if not isinstance(name, str) or not name:
+        return []
+    pool = [p for p in pool if isinstance(p, str)]
+    if name in pool:
+        return []
+    if vocab is None:
+        vocab = vocabulary(pool)
+    folded, most = _fold(name), limit(name)
+    found = sorted((distance(folded, _fold(p)), p) for p in pool if abs(len(p) - len(name)) <= most)
+    return [p for d, p in found if d <= most and not different_word(name, p, vocab)]
+
+
 def nearest(name: str, pool: Iterable[str], vocab: frozenset[str] | None = None) -> str | None:
     """The one valid name `name` is clearly a misspelling of, or None (see the module docstring)."""
     if not isinstance(name, str) or not name:

@@ -83,7 +83,7 @@ from typing import Any
 from autofix.document import MISSING, format_path
 from autofix.errors import EditRefused
 from autofix.litellm_data import GS, LS, RS, key_is_read, names, read_sets, section_is_read, setting_schema
-from autofix.suggest import nearest, vocabulary
+from autofix.suggest import near, nearest, vocabulary
 from autofix.values import show
 
 ID = "X6"
@@ -146,6 +146,26 @@ def _guess(name: str, section: str) -> str | None:
     return nearest(name, pool, _VOCAB[section])
 
 
+def _maybe(name: str, section: str) -> list[str]:
+    """Valid names a misspelled one may stand for, when there is no single clear one."""
+    pool = _pool(section)
+    if section not in _VOCAB:
+        _VOCAB[section] = vocabulary(pool)
+    return near(name, pool, _VOCAB[section])
+
+
+def _home(section: str, key: str) -> str | None:
+    """The one other settings section that reads this key (a key written in the wrong section)."""
+    homes = [
+        s
+        for s in SECTIONS
+        if s != section
+        and key_is_read(s, key)
+        and not (s == LS and key in names("litellm_lazy_attributes") and key not in _pool(LS))
+    ]
+    return homes[0] if len(homes) == 1 else None
+
+
 def _misspelled_key(path: tuple) -> str | None:
     """The valid name a section or settings key at `path` is clearly a misspelling of."""
     if len(path) == 1 and isinstance(path[0], str) and not section_is_read(path[0]):
@@ -166,10 +186,19 @@ def claims(doc, path: tuple) -> str | None:
             return f"renames it to {guess} (with --unsafe-fixes)" if guess else None
         return None
     guess = _misspelled_key(path)
-    if guess is None:
-        return None
-    target = (guess,) if len(path) == 1 else (path[0], guess)
-    return f"renames it to {format_path(target)} (with --unsafe-fixes)"
+    if guess is not None:
+        target = (guess,) if len(path) == 1 else (path[0], guess)
+        return f"renames it to {format_path(target)} (with --unsafe-fixes)"
+    if len(path) == 2 and path[0] in SECTIONS and isinstance(path[1], str) and not key_is_read(*path):
+        home = _home(*path)
+        if home is not None:
+            return f"moves it to {home}.{path[1]} (with --unsafe-fixes)"
+        maybe = _maybe(path[1], path[0])
+        if maybe:
+            return f"reports it as a possible misspelling of {' or '.join(maybe)} (never deleted)"
+    elif len(path) == 1 and isinstance(path[0], str) and not section_is_read(path[0]) and _maybe(path[0], ""):
+        return f"reports it as a possible misspelling of {' or '.join(_maybe(path[0], ''))} (never deleted)"
+    return None
 
 
 # ---- helpers -----------------------------------------------------------------------------------------
@@ -218,6 +247,14 @@ def _sections(ctx, root: dict) -> None:
             continue
         guess = _guess(key, "")
         if guess is None:
+            maybe = _maybe(key, "")
+            if maybe:
+                ctx.warn(
+                    f"{key} is not a section LiteLLM knows: {SECTION_EFFECT}; it may be a misspelling of "
+                    f"{' or '.join(maybe)} (no single clear one, so it is left as it is)",
+                    (key,),
+                    manual=f"rename it to the section you meant ({' or '.join(maybe)})",
+                )
             continue
         if guess not in root:
             _rename_key(ctx, (key,), guess, "a section", SECTION_EFFECT)
@@ -261,9 +298,10 @@ def _settings_keys(ctx, section: str, settings: dict) -> None:
         if not isinstance(key, str) or key_is_read(section, key) or ctx.owner((section, key)):
             continue
         guess = _guess(key, section)
-        if guess is None:
-            continue
         effect = KEY_EFFECT[section].format(key=key)
+        if guess is None:
+            _elsewhere_or_maybe(ctx, section, key, settings[key], effect)
+            continue
         if guess in settings:
             ctx.warn(
                 f"{section}.{key} is not a key LiteLLM knows ({effect}); did you mean {guess}? It is set too",
@@ -272,6 +310,40 @@ def _settings_keys(ctx, section: str, settings: dict) -> None:
             )
             continue
         _rename_key(ctx, (section, key), guess, "a key", effect)
+
+
+def _elsewhere_or_maybe(ctx, section: str, key: str, value: Any, effect: str) -> None:
+    """A key in a section that does not read it: moved to the one section that does, or, when it may
+    be a misspelling of more than one name, reported (never deleted)."""
+    path = (section, key)
+    home = _home(section, key)
+    if home is not None:
+        target = (home, key)
+        message = f"{format_path(path)} is not read there: {effect}; LiteLLM reads {key} under {home}"
+        manual = f"move {key} from {section} to {home}"
+        if ctx.doc.exists(target):
+            ctx.warn(
+                f"{message}, where it is set too", path, manual=f"keep the value you mean under {home}.{key}"
+            )
+            return
+        if not ctx.allow_unsafe(f"{message}. Would move it to {format_path(target)}", path):
+            ctx.findings[-1].manual = manual
+            return
+        ctx.doc.set(target, value)
+        ctx.doc.delete(path, prune_empty=True)
+        ctx.report(
+            f"moved {format_path(path)} to {format_path(target)}, where LiteLLM reads it (before: {effect})",
+            target,
+        )
+        return
+    maybe = _maybe(key, section)
+    if maybe:
+        ctx.warn(
+            f"{format_path(path)} is not a key LiteLLM knows: {effect}; it may be a misspelling of "
+            f"{' or '.join(maybe)} (no single clear one, so it is left as it is)",
+            path,
+            manual=f"rename it to the key you meant ({' or '.join(maybe)}), or delete it",
+        )
 
 
 def _deployment_keys(ctx) -> None:

@@ -412,10 +412,10 @@ def router_and_sections(pkg: Path, sources: dict) -> dict:
 
 
 @functools.cache
-def proxy_trees(pkg: Path) -> tuple[tuple[str, ast.Module], ...]:
-    """Every module under litellm/proxy, parsed once."""
+def proxy_trees(pkg: Path, folders: tuple[str, ...] = ("proxy",)) -> tuple[tuple[str, ast.Module], ...]:
+    """Every module under litellm/proxy (or the given folders), parsed once."""
     out = []
-    for path in sorted((pkg / "proxy").rglob("*.py")):
+    for path in sorted(p for folder in folders for p in (pkg / folder).rglob("*.py")):
         rel = "litellm/" + path.relative_to(pkg).as_posix()
         out.append((rel, ast.parse(path.read_text(encoding="utf-8"), filename=rel)))
     return tuple(out)
@@ -469,7 +469,8 @@ def settings_reads(pkg: Path) -> dict[str, dict[str, list[str]]]:
         for child in ast.iter_child_nodes(n):
             visit(child, rel, aliases)
 
-    for rel, tree in proxy_trees(pkg):
+    # the proxy, and the integrations it hands litellm_settings to (code_interpreter_interception, ...)
+    for rel, tree in proxy_trees(pkg, ("proxy", "integrations")):
         visit(tree, rel, {section: frozenset() for section in SETTINGS_SECTIONS})
 
     def order(loc: str) -> tuple[str, int]:
@@ -490,7 +491,7 @@ def general_settings(pkg: Path, sources: dict) -> dict:
     }
     read = settings_reads(pkg)["general_settings"]
     sources["general_settings_read"] = {
-        "files": "litellm/proxy/**/*.py",
+        "files": "litellm/proxy/**/*.py, litellm/integrations/**/*.py",
         "how": " ".join((settings_reads.__doc__ or "").split()).replace("`", ""),
         "limits": (
             "keys read through a non-literal, through a pydantic/TypedDict view or an unrelated "
@@ -553,7 +554,7 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
     }
     read = settings_reads(pkg)["litellm_settings"]
     sources["litellm_settings_read"] = {
-        "files": "litellm/proxy/**/*.py",
+        "files": "litellm/proxy/**/*.py, litellm/integrations/**/*.py",
         "how": "as general_settings_read, for litellm_settings",
         "where": read,
     }
