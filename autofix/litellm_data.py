@@ -74,6 +74,12 @@ def key_is_read(section: str, key: str) -> bool:
     return True
 
 
+def litellm_settings_names() -> frozenset[str]:
+    """The names a person writes under litellm_settings: the lower-case ones of read_sets()[LS] (those with
+    their own handling, those the proxy reads, and the attributes of the litellm module it sets)."""
+    return frozenset(n for n in read_sets()[LS] if n == n.lower() and not n.startswith("_"))
+
+
 def setting_schema(section: str, key: str) -> dict[str, Any] | None:
     """What the source says about a setting: {"schema": JSON Schema fragment, "description", "where"}.
 

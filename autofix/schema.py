@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from autofix.litellm_data import GS, LS, RS, data, names, read_sets, setting_schema, version
+from autofix.litellm_data import GS, LS, RS, data, litellm_settings_names, names, setting_schema, version
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 REFERENCE = {"type": "string", "pattern": "^os\\.environ/"}
@@ -29,12 +29,6 @@ def _property(section: str, key: str) -> dict[str, Any]:
     if spec.get("description"):
         out["description"] = spec["description"]
     return out
-
-
-def litellm_settings_keys() -> frozenset[str]:
-    """The keys offered for litellm_settings: the lower-case names X5 counts as read (those with their own
-    handling, those the proxy reads, and the attributes of the litellm module, which the proxy sets)."""
-    return frozenset(n for n in read_sets()[LS] if n == n.lower() and not n.startswith("_"))
 
 
 def _callback_list() -> dict[str, Any]:
@@ -76,7 +70,7 @@ def build() -> dict[str, Any]:
         | names("general_settings_read_indirect"),
         data()["general_settings_read_patterns"],
     )
-    litellm = _section(LS, litellm_settings_keys())
+    litellm = _section(LS, litellm_settings_names())
     _enumerated(general, "alerting", sorted(names("alerting_channels")), array=True)
     for key in ("callbacks", "success_callback", "failure_callback"):
         described = {k: v for k, v in litellm["properties"].get(key, {}).items() if k == "description"}

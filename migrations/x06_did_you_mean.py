@@ -82,7 +82,17 @@ from typing import Any
 
 from autofix.document import MISSING, format_path
 from autofix.errors import EditRefused
-from autofix.litellm_data import GS, LS, RS, key_is_read, names, read_sets, section_is_read, setting_schema
+from autofix.litellm_data import (
+    GS,
+    LS,
+    RS,
+    key_is_read,
+    litellm_settings_names,
+    names,
+    read_sets,
+    section_is_read,
+    setting_schema,
+)
 from autofix.suggest import near, nearest, vocabulary
 from autofix.values import show
 
@@ -129,8 +139,7 @@ KEY_EFFECT = {
 def _pool(section: str) -> frozenset[str]:
     sets = read_sets()
     if section == LS:
-        public = {n for n in sets["litellm_globals"] if not n.startswith("_") and n.islower()}
-        return frozenset(public | names("litellm_settings_special") | names("litellm_settings_read"))
+        return litellm_settings_names()
     if section == "":
         return sets["sections"]
     return sets[section]
