@@ -35,10 +35,9 @@ def _callback_list() -> dict[str, Any]:
     """A callback list: known names, Python paths (`module.instance`), s3:// and gcs:// paths, references."""
     known = names("known_custom_logger_callbacks") | names("callback_special_hooks")
     known |= names("generic_api_compatible_callbacks") | names("legacy_success_callbacks")
-    item = {
-        "anyOf": [{"enum": sorted(known)}, {"type": "string", "pattern": "[./]"}, {"not": {"type": "string"}}]
-    }
-    return {"anyOf": [{"type": "array", "items": item}, item, {"type": "null"}]}
+    name = {"anyOf": [{"enum": sorted(known)}, {"type": "string", "pattern": "[./]"}]}
+    item = {"anyOf": [name, {"not": {"type": "string"}}]}
+    return {"anyOf": [{"type": "array", "items": item}, name, {"type": "null"}]}
 
 
 def _section(section: str, keys, patterns=()) -> dict[str, Any]:
@@ -90,7 +89,12 @@ def build() -> dict[str, Any]:
             "model_info": {"type": ["object", "null"], "description": "metadata: id, mode, base_model, ..."},
         },
         "required": ["model_name"],
+        "additionalProperties": False,
     }
+    # LiteLLM's Deployment keeps extra keys; these two are read at the deployment's top level (rpm/tpm
+    # weights) and the admin UI's pause flag
+    for key, kind in (("rpm", "integer"), ("tpm", "integer"), ("blocked", "boolean")):
+        deployment["properties"][key] = {"anyOf": [{"type": [kind, "null"]}, REFERENCE]}
     properties: dict[str, Any] = {}
     for section in sorted(names("top_level_sections")):
         spec = top_types.get(section) or {}

@@ -18,7 +18,8 @@ checker could see, and is not drawn. Everything is seeded: the same seed gives t
 
 Figures:
 - detected: `autofix --check` (every fix, without --unsafe-fixes) reports a finding, absent from the
-  unmutated config's run, on the mutated setting;
+  unmutated config's run, on the mutated setting, or a fix changes it (G2 moving a misplaced
+  `health_check_interval`);
 - repaired: `autofix apply --unsafe-fixes` gives the same data (as PyYAML reads it) as on the unmutated
   config (also shown: the same bytes);
 - false findings: findings of the checks that flag ignored or rejected settings (X5, X6) on the
@@ -355,7 +356,8 @@ def score(mutations: list[Mutation], bases: dict[str, bytes], schema_validator=N
             missed.append(f"{m.label()} (error: {exc})")
             continue
         new = [f for f in safe.findings if (f.migration, f.message, f.path) not in seen]
-        if any(_on(m.path, f.path) for f in new):
+        # a new finding on the mutated setting, or a fix (run without --unsafe-fixes) that changes it
+        if any(_on(m.path, f.path) for f in new) or any(_on(m.path, c.path) for c in safe.changes):
             detected += 1
             by_kind_detected[m.kind] += 1
         else:

@@ -45,7 +45,7 @@ router_settings:
 litellm_settings:
   drop_params: true
   request_timeout: 600
-  success_callback: [langfuse]
+  callbacks: [prometheus]
 general_settings:
   master_key: os.environ/LITELLM_MASTER_KEY
   background_health_checks: false
