@@ -8,7 +8,8 @@ keeps a mistake on purpose, to test that a fix reports it, is left out; the coun
 
 Each mutation is one mistake of the kinds people make, written into the file's text by autofix's own
 span editor (every other byte stays): in a section name, a settings key (router_settings,
-litellm_settings, general_settings), a deployment key, or an enumerated value (routing_strategy, cache
+litellm_settings, general_settings), a deployment key (and the keys of its litellm_params and
+model_info that LiteLLM knows by name), or an enumerated value (routing_strategy, cache
 type, callback names, alerting channels, alert types, pre-call checks, ...): a letter dropped, doubled,
 swapped with its neighbour or replaced, the wrong case, singular/plural; a settings key moved to a
 section that does not read it; an integer or boolean setting written as a string. A mutation counts only
@@ -57,6 +58,10 @@ SECTIONS = (RS, LS, GS)
 DEPLOYMENT_KEYS = ("model_name", "litellm_params", "model_info")
 CHECKS = ("X5", "X6")  # the checks whose findings say "LiteLLM ignores or rejects this"
 KINDS = ("drop", "double", "swap", "replace", "case", "plural")
+NESTED_POOLS = {  # keys of a deployment's blocks that LiteLLM knows by name
+    "params-key": lambda: names("litellm_params_keys"),
+    "info-key": lambda: names("model_info_keys"),
+}
 # Findings on an unmutated config that are true, checked by hand against the LiteLLM 1.110.2 source:
 TRUE_FINDINGS = {
     ("corpus/example_config_yaml__opentelemetry_config.yaml", ("general_settings", "otel")): (
@@ -200,6 +205,8 @@ def valid_name(name: str, where: str, section: str | None, valid: frozenset[str]
         return key_is_read(section, name)
     if where == "deployment-key":
         return name in DEPLOYMENT_KEYS
+    if where in NESTED_POOLS:
+        return name in NESTED_POOLS[where]()
     return name in (valid or ())
 
 
@@ -244,6 +251,11 @@ def mutations_of(name: str, text: bytes, rng: random.Random, per_config: int) ->
         for i, dep in enumerate(models[:3]):
             if isinstance(dep, dict):
                 sites += [("deployment-key", ("model_list", i, k), k) for k in dep if k in DEPLOYMENT_KEYS]
+                for sub, where in (("litellm_params", "params-key"), ("model_info", "info-key")):
+                    block = dep.get(sub)
+                    if isinstance(block, dict):
+                        pool = NESTED_POOLS[where]()
+                        sites += [(where, ("model_list", i, sub, k), k) for k in block if k in pool]
     enums = enumerations(data)
     sites += [("value", path, _get(data, path)) for path, _ in enums]
     valid_at = dict(enums)

@@ -86,6 +86,7 @@ from autofix.litellm_data import (
     GS,
     LS,
     RS,
+    data,
     key_is_read,
     litellm_settings_names,
     names,
@@ -105,6 +106,15 @@ RUNS_FIRST = True  # before any fix that could create the section a misspelled o
 
 SECTIONS = (RS, LS, GS)
 DEPLOYMENT_KEYS = ("model_name", "litellm_params", "model_info")
+# keys of a deployment's blocks LiteLLM knows by name (both blocks keep other keys too)
+NESTED = {
+    "litellm_params": (
+        "litellm_params_keys",
+        "LiteLLM passes an unknown key on to the provider call, and the setting it was meant for stays unset",
+    ),
+    "model_info": ("model_info_keys", "LiteLLM stores an unknown model_info key and uses it for nothing"),
+}
+X5_MODEL_INFO = {("model_info", "tags"), ("model_info", "provider")}  # X5 reports these
 CALLBACK_LISTS = ("callbacks", "success_callback", "failure_callback")
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on"), ("false", "no", "off")
 
@@ -165,6 +175,8 @@ def _maybe(name: str, section: str) -> list[str]:
 
 def _home(section: str, key: str) -> str | None:
     """The one other settings section that reads this key (a key written in the wrong section)."""
+    if section == RS and key in data()["sources"]["router_settings_keys"]["managed_outside_config"]:
+        return None  # model_list, search_tools...: their own top-level sections (X5 says which)
     homes = [
         s
         for s in SECTIONS
@@ -201,6 +213,8 @@ def claims(doc, path: tuple) -> str | None:
     if len(path) == 2 and path[0] in SECTIONS and isinstance(path[1], str) and not key_is_read(*path):
         home = _home(*path)
         if home is not None:
+            if doc.exists((home, path[1])):
+                return None  # set there too: X5 reports it
             return f"moves it to {home}.{path[1]} (with --unsafe-fixes)"
         maybe = _maybe(path[1], path[0])
         if maybe:
@@ -331,10 +345,7 @@ def _elsewhere_or_maybe(ctx, section: str, key: str, value: Any, effect: str) ->
         message = f"{format_path(path)} is not read there: {effect}; LiteLLM reads {key} under {home}"
         manual = f"move {key} from {section} to {home}"
         if ctx.doc.exists(target):
-            ctx.warn(
-                f"{message}, where it is set too", path, manual=f"keep the value you mean under {home}.{key}"
-            )
-            return
+            return  # set there too: X5 reports it, with both places
         if not ctx.allow_unsafe(f"{message}. Would move it to {format_path(target)}", path):
             ctx.findings[-1].manual = manual
             return
@@ -378,6 +389,19 @@ def _deployment_keys(ctx) -> None:
                 )
                 continue
             _rename_key(ctx, path, guess, "a deployment key", effect)
+        for sub, (pool_key, effect) in NESTED.items():
+            block = ctx.doc.get(("model_list", i, sub))
+            if not isinstance(block, dict):
+                continue
+            pool = names(pool_key)
+            for key in list(block):
+                if not isinstance(key, str) or key in pool or (sub, key) in X5_MODEL_INFO:
+                    continue
+                if pool_key not in _VOCAB:
+                    _VOCAB[pool_key] = vocabulary(pool)
+                guess = nearest(key, pool, _VOCAB[pool_key])
+                if guess is not None and guess not in block:
+                    _rename_key(ctx, ("model_list", i, sub, key), guess, f"a {sub} key", effect)
 
 
 # ---- values ------------------------------------------------------------------------------------------
@@ -458,6 +482,8 @@ def _values(ctx) -> None:
         for where, item in items:
             if not isinstance(item, str) or item in valid or (callback and _custom_callback(item, defined)):
                 continue
+            if item.startswith("os.environ/"):
+                continue  # resolved at start-up: its value is not in the file
             _bad_value(ctx, path, where, item, valid, callback)
 
 
@@ -555,6 +581,10 @@ def _check_type(ctx, path: tuple, value: Any, kinds: set[str], where: str) -> No
     else:
         return
     what = f"{format_path(path)} is {show(value)}, where LiteLLM reads {name} ({typed}); {effect}"
+    if converted is MISSING and path[0] == LS and isinstance(value, str):
+        # litellm module settings: some are typed only by their default (True, 600), and several take a
+        # text too (ssl_verify: a CA bundle path); only a string that is plainly a number or a boolean is a slip
+        return
     if converted is MISSING:
         ctx.warn(what, path, manual=f"write {format_path(path)} as {name}")
         return

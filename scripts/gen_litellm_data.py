@@ -798,11 +798,17 @@ def indirect_reads(pkg: Path, sources: dict) -> dict:
             pattern = fstring_pattern(k) if k is not None else None
             if pattern:
                 patterns.setdefault(pattern, set()).add(f"{rel}:{n.lineno}")
-            # a call handing over the section (by name or value) with named constants: helper(view, CONST)
-            if isinstance(n, ast.Call) and any(str_const(a) == section or is_section(a) for a in n.args):
-                for a in n.args:
+            # a call naming the section with named constants: _rules_for("general_settings", FIELDS, ...);
+            # or handing over its value with a named string: _quota_policy(general_settings_view(), SETTING)
+            # (a tuple handed over with the value may be anything: SUPPORTED_TEAM_ADMIN_EDITABLE_TEAM_FIELDS)
+            if isinstance(n, ast.Call):
+                by_name = any(str_const(a) == section for a in n.args)
+                by_value = any(is_section(a) for a in n.args)
+                for a in n.args if by_name or by_value else ():
                     if isinstance(a, ast.Name) and a.id in constants:
-                        add(constants[a.id][0], f"{rel}:{n.lineno}")
+                        value = constants[a.id][0]
+                        if by_name or isinstance(value, str):
+                            add(value, f"{rel}:{n.lineno}")
     for rel, tree in trees:
         for n in ast.walk(tree):
             if isinstance(n, ast.Call) and receiver_name(n.func) in forwarders:
@@ -858,6 +864,34 @@ def indirect_reads(pkg: Path, sources: dict) -> dict:
 
 # --------------------------------------------------------------------------------------------------
 # 16. secrets: pointer fields the loader leaves as written; master keys the proxy refuses
+
+
+def deployment_keys(pkg: Path, sources: dict) -> dict:
+    """Keys of a model_list entry's litellm_params and model_info that LiteLLM knows by name."""
+    import litellm
+    from litellm.types.router import LiteLLM_Params, ModelInfo
+
+    params = set(LiteLLM_Params.model_fields)
+    params |= {
+        n
+        for n, p in inspect.signature(litellm.completion).parameters.items()
+        if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD
+    }
+    cost_map = json.loads((pkg / "model_prices_and_context_window_backup.json").read_text(encoding="utf-8"))
+    info = set(ModelInfo.model_fields) | {
+        k for entry in cost_map.values() if isinstance(entry, dict) for k in entry
+    }
+    sources["litellm_params_keys"] = {
+        "objects": "litellm.types.router.LiteLLM_Params.model_fields and the parameters of litellm.completion",
+        "files": ["litellm/types/router.py", "litellm/main.py"],
+        "note": "LiteLLM_Params allows extra keys: any other key is passed on to the provider call",
+    }
+    sources["model_info_keys"] = {
+        "objects": "litellm.types.router.ModelInfo.model_fields and the fields of the bundled model map entries",
+        "files": ["litellm/types/router.py", "litellm/model_prices_and_context_window_backup.json"],
+        "note": "ModelInfo allows extra keys (stored and shown by /model/info)",
+    }
+    return {"litellm_params_keys": sorted(params), "model_info_keys": sorted(info)}
 
 
 def alerting_channels(pkg: Path, sources: dict) -> dict:
@@ -1126,6 +1160,7 @@ def build() -> dict:
     data.update(indirect_reads(pkg, sources))
     data.update(secret_facts(pkg, sources))
     data.update(alerting_channels(pkg, sources))
+    data.update(deployment_keys(pkg, sources))
     data.update(setting_types(pkg, sources))
     data["sources"] = sources
     return data
