@@ -2,9 +2,13 @@
 Checks the names and values LiteLLM 1.110 knows, from the facts generated out of its source
 (`autofix/data/litellm_1.110.2.json`), and repairs the misspelled ones:
 - a misspelled top-level section (`general_setting`), settings key (`router_settings.enable_pre_call_check`,
-  `litellm_settings.drop_param`) or deployment key (`litelm_params`) with one clear nearest valid name is
-  renamed to it; a misspelled section is merged into the correct one when both exist and no key is in
-  both (and the misspelled block holds no comment), otherwise reported;
+  `litellm_settings.drop_param`), deployment key (`litelm_params`) or key of a deployment's
+  `litellm_params`/`model_info` that LiteLLM knows by name (`api_bse`) with one clear nearest valid name
+  is renamed to it; a misspelled section is merged into the correct one when both exist and no key is in
+  both (and the misspelled block holds no comment), otherwise reported; a name as near to several valid
+  ones is reported with them and left as it is;
+- a settings key in a section that does not read it, which exactly one other settings section reads
+  (`litellm_settings.cooldown_time`), is moved there, unless it is set there too;
 - a value LiteLLM enumerates (`routing_strategy`, `optional_pre_call_checks`, `debug_level`, the cache
   `type`, callback names in `callbacks`/`success_callback`/`failure_callback`, `general_settings.alerting`
   channels and `alert_types`, and every other setting whose type in the source is a `Literal`) that is
@@ -32,7 +36,9 @@ What LiteLLM 1.110.2 does with each mistake:
 - an unknown `router_settings` key: logged as "not a valid argument for Router.__init__()" and dropped;
   an unknown `litellm_settings` key: `setattr(litellm, key, value)` (`proxy/proxy_server.py:7187`), read
   by nothing; an unknown `general_settings` key: never read;
-- a deployment without `litellm_params`: the proxy cannot build it;
+- a deployment without `litellm_params`: the proxy cannot build it; an unknown `litellm_params` key is
+  passed on to the provider call (the setting it was meant for stays unset); an unknown `model_info` key
+  is stored and used for nothing;
 - an unknown `routing_strategy`: the proxy refuses to start (`ValueError: Invalid routing_strategy`,
   `litellm_core_utils/routing_groups.py:30`);
 - an unknown `optional_pre_call_checks` name: ignored, no check is built for it
@@ -72,8 +78,8 @@ litellm_settings:
 
 ## Fix safety
 Unsafe: each repair makes a setting take effect that did nothing (or stopped the proxy) before, which
-changes how the proxy behaves. Without `--unsafe-fixes` every repair is reported with its exact rename
-or conversion. Nothing is ever deleted. Priority p1.
+changes how the proxy behaves. Without `--unsafe-fixes` every repair is reported with its exact rename,
+move or conversion. Nothing is ever deleted. Priority p1.
 """
 
 from __future__ import annotations
