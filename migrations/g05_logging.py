@@ -285,7 +285,10 @@ def _callbacks(ctx, valid):
     bad = [
         (i, v)
         for i, v in enumerate(value)
-        if isinstance(v, str) and not _is_python_path(v) and v not in valid and not ctx.claimed((*CALLBACKS, i))
+        if isinstance(v, str)
+        and not _is_python_path(v)
+        and v not in valid
+        and not ctx.claimed((*CALLBACKS, i))
     ]
     if not bad:
         return

@@ -80,7 +80,10 @@ def test_a_misspelled_callback_is_left_to_x6_which_renames_it(name, meant):
     text = f"litellm_settings:\n  json_logs: true\n  callbacks: [datadog, {name}]\n"
     assert not fix(text, G5).changes  # never deleted: X6 renames it (issue 13)
     result = run(text.encode(), [registry.find("X6"), G5], unsafe=True)
-    assert result.new_bytes == f"litellm_settings:\n  json_logs: true\n  callbacks: [datadog, {meant}]\n".encode()
+    assert (
+        result.new_bytes
+        == f"litellm_settings:\n  json_logs: true\n  callbacks: [datadog, {meant}]\n".encode()
+    )
 
 
 def test_a_typo_gets_a_suggestion():
