@@ -43,6 +43,7 @@ def test_metadata():
         "X3": ("cooldown", "safe"),
         "X4": ("master-key", "report"),
         "X5": ("ignored-keys", "report"),
+        "X6": ("did-you-mean", "unsafe"),
     }
     ids = [m.id for m in registry.all_migrations()]
     assert ids[-5:] == ["X1", "X2", "X3", "X4", "X5"]  # after G1..G10
@@ -335,7 +336,9 @@ def test_x5_masks_secrets_it_carries():
     text = "litellm_settings:\n  master_key: sk-very-secret\n  redis_password: hunter2\n"
     result = fix(text, "X5", unsafe=True)
     assert "hunter2" not in repr(result.findings) and "sk-very-secret" not in repr(result.findings)
-    assert [f.manual for f in result.findings][0] == "it belongs under general_settings.master_key"
+    first = result.findings[0]  # where it belongs: X6 moves it there (issue 13), so X5 does not delete it
+    assert "X6 moves it to general_settings.master_key" in first.message
+    assert "master_key" in result.new_bytes.decode()
 
 
 def test_x5_whole_pipeline_leaves_only_keys_litellm_reads():
