@@ -180,7 +180,7 @@ def _fix(
 
 
 def _internal(outcome: Outcome, exc: Exception) -> None:
-    from autofix.report import mask_line
+    from autofix.secrets import mask_line
 
     err = exc if isinstance(exc, InternalError) else InternalError(exc)
     saved = [w.path for w in [outcome.written, *outcome.written_included] if w is not None]

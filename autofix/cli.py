@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-COMMANDS = ("check", "apply", "list", "explain", "restore", "probe")
+COMMANDS = ("check", "apply", "list", "explain", "restore", "probe", "schema")
 EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
 
 
@@ -766,6 +766,14 @@ def _build_app():
             "refused with a finding)\n"
         )
         print(m.doc)
+
+    @app.command("schema", help="Print a JSON Schema (draft 2020-12) of the LiteLLM config, for editors.")
+    def schema() -> None:
+        import json
+
+        from autofix.schema import build
+
+        print(json.dumps(build(), indent=1, ensure_ascii=False))
 
     @app.command("probe", help="Check a running proxy: liveliness, readiness, /cache/ping, /metrics.")
     def probe_cmd(

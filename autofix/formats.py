@@ -9,36 +9,12 @@ from typing import Any
 from autofix.batch import Outcome
 from autofix.changes import MISSING, format_path
 from autofix.migration import Migration
-from autofix.report import MASK, SECRET_KEY, mask_line
+from autofix.secrets import mask_line, mask_value
 
 # Which text a finding's line counts in: the file as it is on disk before autofix writes anything.
 LINES_PREVIEW = "the files as they are on disk (nothing was written)"
 LINES_APPLY = "the files as they were before the fixes (their backups), not the fixed files"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-
-
-def _is_reference(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("os.environ/")
-
-
-def mask_value(key: Any, value: Any, show: bool = False) -> Any:
-    """A value for output: secrets under secret-looking keys become ****, recursively."""
-    if show:
-        return value
-    if isinstance(value, dict):
-        return {k: mask_value(k, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_value(key, v) for v in value]
-    if (
-        isinstance(key, str)
-        and SECRET_KEY.search(key)
-        and value not in (None, "")
-        and not _is_reference(value)
-    ):
-        return MASK
-    if isinstance(value, str) and mask_line(value) != value:
-        return mask_line(value)
-    return value
 
 
 def _jsonable(value: Any) -> Any:

@@ -71,15 +71,21 @@ class Migration:
     module: ModuleType | None = None
     release: str | None = None  # a release-to-release migration: the LiteLLM release whose change it follows
     source: str | None = None  # the LiteLLM source line behind that change
+    # paths this fix migrates (path -> what it does with it), which X5 reports but never deletes
+    owns: dict[Path, str] = field(default_factory=dict, hash=False, compare=False)
+    # paths it owns by their name (say, a misspelled key it renames): path -> what it does, or None
+    claims: Callable[[Any, Path], str | None] | None = field(default=None, hash=False, compare=False)
+    runs_first: bool = False  # repairs that must come before any fix that creates a section
 
     @property
     def order(self) -> tuple:
-        """Release-to-release migrations first, oldest release first (an upgrade replays the releases);
-        then the fixes by id."""
+        """Repairs that run first (typos), then release-to-release migrations, oldest release first (an
+        upgrade replays the releases); then the fixes by id."""
         prefix = self.id.rstrip("0123456789")
         number = self.id[len(prefix) :]
         release = tuple(int(p) for p in self.release.split(".")) if self.release else ()
-        return (0 if self.release else 1, release, prefix, int(number) if number else 0, self.id)
+        rank = 0 if self.runs_first else 1 if self.release else 2
+        return (rank, release, prefix, int(number) if number else 0, self.id)
 
     @property
     def label(self) -> str:
@@ -114,6 +120,26 @@ class Context:
     unsafe_fixes: bool = False
     findings: list[Finding] = field(default_factory=list)
     hidden_unsafe: list[str] = field(default_factory=list)
+    owners: tuple[Migration, ...] = ()  # every known fix, for owner() and claimed()
+    selected: frozenset[str] = frozenset()  # ids of the fixes in this run
+
+    def owner(self, path: Path) -> tuple[str, str] | None:
+        """(fix id, what it does) when another fix migrates this path (its OWNS)."""
+        path = tuple(path)
+        for m in self.owners:
+            if m.id != self.migration.id and path in m.owns:
+                return m.id, m.owns[path]
+        return None
+
+    def claimed(self, path: Path) -> tuple[str, str] | None:
+        """(fix id, what it does) when another fix repairs this path by its name (its `claims`)."""
+        path = tuple(path)
+        for m in self.owners:
+            if m.id != self.migration.id and m.claims is not None:
+                does = m.claims(self.doc, path)
+                if does:
+                    return m.id, does
+        return None
 
     def report(
         self,
@@ -124,12 +150,15 @@ class Context:
         kind: str = "info",
         line: int | None = None,
         blocks_startup: bool = False,
+        file: str | None = None,
     ) -> None:
         """A finding at `path`. The runner gives it the line of `path` in the file on disk (or of its nearest
-        existing ancestor); `line` names one only for a finding without a path.
+        existing ancestor); `line` (and `file`, an included file) name one only for a finding without a path.
         `blocks_startup`: the proxy does not start while this remains (exit 1, like a pending fix)."""
         self.findings.append(
-            Finding(self.migration.id, message, path, line, manual, kind, blocks_startup=blocks_startup)
+            Finding(
+                self.migration.id, message, path, line, manual, kind, file=file, blocks_startup=blocks_startup
+            )
         )
 
     def warn(
@@ -140,8 +169,11 @@ class Context:
         manual: str | None = None,
         line: int | None = None,
         blocks_startup: bool = False,
+        file: str | None = None,
     ) -> None:
-        self.report(message, path, manual=manual, kind="warning", line=line, blocks_startup=blocks_startup)
+        self.report(
+            message, path, manual=manual, kind="warning", line=line, blocks_startup=blocks_startup, file=file
+        )
 
     def allow_unsafe(
         self,

@@ -50,13 +50,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autofix.secrets import MASK
 from autofix.values import names
 
 EXIT_HEALTHY, EXIT_UNHEALTHY, EXIT_UNREACHABLE = 0, 1, 2
 DEFAULT_URL = "http://127.0.0.1:4000"
 DEFAULT_KEY_ENV = "LITELLM_MASTER_KEY"
 MAX_BODY = 32 * 1024 * 1024
-MASK = "****"
 
 # -------------------------------------------------------------------------------------------- HTTP
 

@@ -52,6 +52,9 @@ def _load(path: Path) -> Migration:
         module=module,
         release=getattr(module, "RELEASE", None),
         source=getattr(module, "SOURCE", None),
+        owns={tuple(k): v for k, v in getattr(module, "OWNS", {}).items()},
+        claims=getattr(module, "claims", None),
+        runs_first=bool(getattr(module, "RUNS_FIRST", False)),
     )
 
 

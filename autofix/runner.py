@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
@@ -12,6 +13,7 @@ from autofix.document import Document
 from autofix.errors import EditRefused, InputError, InternalError, VerificationError
 from autofix.includes import INCLUDE_KEY, ConfigSet, Member, load_members
 from autofix.migration import Context, Finding, Migration
+from autofix.registry import all_migrations
 from autofix.values import listed
 from autofix.verify import verify
 
@@ -66,17 +68,23 @@ class Result:
         return seen
 
 
-def _run_one(doc: ConfigSet, m: Migration, unsafe: bool) -> Context:
-    ctx = Context(doc, m, unsafe_fixes=unsafe)
+def _run_one(doc: ConfigSet, m: Migration, unsafe: bool, selected: frozenset[str] = frozenset()) -> Context:
+    ctx = Context(doc, m, unsafe_fixes=unsafe, owners=all_migrations(), selected=selected)
     checkpoint = doc.checkpoint()
     doc.migration = m.id
     before = len(doc.changes)
     keys_before = versions.section_keys(doc)
+    root = doc.get(())
+    sections_before = set(root) if isinstance(root, dict) else set()
     try:
         m.fix(ctx)
+        _no_section_beside_a_misspelling(ctx, sections_before)
     except EditRefused as exc:
         # undo this migration's partial edits; the rest of the plan goes on
         doc.restore(checkpoint)
+        if isinstance(exc, _BesideAMisspelling):  # nothing it reported happened
+            ctx.findings.clear()
+            ctx.hidden_unsafe.clear()
         line = None if exc.path is not None else exc.line  # a path is located on disk by locate_findings
         ctx.findings.append(Finding(m.id, f"not fixed: {exc.reason}", exc.path, line, None, "refused"))
     except (InputError, VerificationError):
@@ -87,6 +95,27 @@ def _run_one(doc: ConfigSet, m: Migration, unsafe: bool) -> Context:
         if not _hold_back_unread(doc, m, ctx, checkpoint, before, keys_before):
             _hold_back_outside(doc, m, ctx, checkpoint)
     return ctx
+
+
+class _BesideAMisspelling(EditRefused):
+    pass
+
+
+def _no_section_beside_a_misspelling(ctx: Context, before: set) -> None:
+    """Refuse a new top-level section when the file holds a misspelling of it that a fix renames
+    (`general_setting`): the rename comes first (with --unsafe-fixes), never a second section beside it."""
+    root = ctx.doc.get(())
+    if not isinstance(root, dict):
+        return
+    for new in set(root) - before:
+        for old in before:
+            claim = ctx.claimed((old,))
+            if claim and isinstance(new, str) and re.search(rf"(?<![\w.]){re.escape(new)}(?![\w.])", claim[1]):
+                raise _BesideAMisspelling(
+                    f"it would add a section {new} beside {old}, which {claim[0]} renames to {new}; "
+                    f"run with --unsafe-fixes (or rename {old} by hand) first",
+                    path=(old,),
+                )
 
 
 def _hold_back_unread(doc: ConfigSet, m: Migration, ctx: Context, checkpoint: tuple, before: int, keys_before) -> bool:
@@ -239,7 +268,7 @@ def _passes(doc: ConfigSet, plan: list[Migration], unsafe: bool, result: Result)
         changed_by: list[str] = []
         for m in plan:
             before = len(doc.changes)
-            ctx = _run_one(doc, m, unsafe)
+            ctx = _run_one(doc, m, unsafe, frozenset(p.id for p in plan))
             if len(doc.changes) > before:
                 changed_by.append(m.id)
             for f in ctx.findings:

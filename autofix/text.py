@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.text import Text
 
 from autofix.batch import Outcome
-from autofix.document import format_path
-from autofix.formats import mask_value
-from autofix.report import mask_line, unified_diff
+from autofix.changes import format_path
+from autofix.report import unified_diff
+from autofix.secrets import mask_line, mask_value
 
 DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("+", "green"), ("-", "red"), ("@@", "cyan"))
 VERBS = {

@@ -192,7 +192,7 @@ def unreadable_writes(changes, version: str | None = None, *, before=None, after
     top-level section; a routing strategy, pre-call check or cache type written must be one it accepts;
     a callback name added to litellm_settings.callbacks must be one it knows.
     """
-    from autofix.document import MISSING
+    from autofix.changes import MISSING
 
     v = version or target()
     out: list[str] = []

@@ -42,6 +42,10 @@ SLUG = "prometheus"
 PRIORITY = "p0"
 SAFETY = "safe"
 TITLE = "Prometheus metrics through litellm_settings.callbacks, not server_settings"
+# Paths this fix migrates: X5 reports them but never deletes them (path -> what this fix does)
+OWNS = {
+    ("server_settings", "prometheus"): "adds prometheus to litellm_settings.callbacks instead",
+}
 
 PROM = ("server_settings", "prometheus")
 CALLBACKS = ("litellm_settings", "callbacks")

@@ -51,6 +51,11 @@ SLUG = "health-checks"
 PRIORITY = "p0"
 SAFETY = "mixed"
 TITLE = "Background health checks in general_settings, with an integer interval"
+# Paths this fix migrates: X5 reports them but never deletes them (path -> what this fix does)
+OWNS = {
+    ("router_settings", "health_check_interval"): "moves it to general_settings",
+    ("router_settings", "health_check_concurrency"): "moves it to general_settings",
+}
 
 MISPLACED = ("health_check_interval", "health_check_concurrency")
 TRUE_STRINGS = {"true", "yes", "on", "y"}

@@ -316,8 +316,9 @@ def _complete_sinks(ctx, half_done, moved):
             f"complete callback_settings.{name} as a generic_api sink ({steps}): LiteLLM then POSTs the log of "
             f"every request to that endpoint ({name!r} is in {where})"
         )
-        if not ctx.allow_unsafe(description, path, blocks_startup=fatal):
-            ctx.findings[-1].manual = _sink_manual(name, entry, used_in)
+        if not ctx.allow_unsafe(
+            description, path, manual=_sink_manual(name, entry, used_in), blocks_startup=fatal
+        ):
             out[name] = False
             continue
         try:
@@ -354,7 +355,7 @@ def _callbacks(ctx, valid):
         "LiteLLM imports it as a Python module and the proxy does not start (ValueError: Empty module name)"
     )
     if isinstance(value, str):
-        if _is_python_path(value):
+        if _is_python_path(value) or ctx.claimed(CALLBACKS):  # a misspelling X6 renames is never deleted
             return
         if value in valid:
             doc.set(CALLBACKS, [value])
@@ -384,7 +385,10 @@ def _callbacks(ctx, valid):
     bad = [
         (i, v)
         for i, v in enumerate(value)
-        if isinstance(v, str) and not _is_python_path(v) and v not in valid
+        if isinstance(v, str)
+        and not _is_python_path(v)
+        and v not in valid
+        and not ctx.claimed((*CALLBACKS, i))
     ]
     if not bad:
         return

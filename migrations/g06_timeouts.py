@@ -68,6 +68,14 @@ SLUG = "timeouts"
 PRIORITY = "p1"
 SAFETY = "safe"
 TITLE = "Timeouts LiteLLM reads: request_timeout, router stream_timeout, per-deployment health_check_timeout"
+# Paths this fix migrates: X5 reports them but never deletes them (path -> what this fix does)
+OWNS = {
+    (
+        "litellm_settings",
+        "timeout",
+    ): "removes it and reports request_timeout, the key that sets a per-call timeout",
+    ("litellm_settings", "stream_timeout"): "moves it to router_settings.stream_timeout",
+}
 
 OLD_TIMEOUT = (LS, "timeout")
 OLD_STREAM = (LS, "stream_timeout")

@@ -104,6 +104,17 @@ SLUG = "context-window-fallbacks"
 PRIORITY = "p1"
 SAFETY = "safe"
 TITLE = "Context-window fallbacks in the list form LiteLLM reads, derived from the model windows"
+# Paths this fix migrates: X5 reports them but never deletes them (path -> what this fix does)
+OWNS = {
+    (
+        "router_settings",
+        "context_window_fallback_dict",
+    ): "rewrites it as router_settings.context_window_fallbacks",
+    (
+        "litellm_settings",
+        "context_window_fallback_dict",
+    ): "rewrites it as router_settings.context_window_fallbacks",
+}
 
 KEY = "context_window_fallbacks"
 OLD_KEY = "context_window_fallback_dict"

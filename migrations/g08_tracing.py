@@ -60,6 +60,14 @@ SAFETY = "safe"
 TITLE = (
     "OpenTelemetry tracing: otel in litellm_settings.callbacks, otel_settings as OTEL_* environment_variables"
 )
+# Paths this fix migrates: X5 reports them but never deletes them (path -> what this fix does)
+OWNS = {
+    (
+        "litellm_settings",
+        "otel_settings",
+    ): "moves it to environment_variables (OTEL_EXPORTER, OTEL_ENDPOINT, ...)",
+    ("general_settings", "otel"): "removes it and turns on the otel callback",
+}
 
 ENV = "environment_variables"
 CALLBACKS = (LS, "callbacks")

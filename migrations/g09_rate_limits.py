@@ -61,6 +61,10 @@ SLUG = "rate-limits"
 PRIORITY = "p2"
 SAFETY = "mixed"
 TITLE = "Per-model limits from rate_limit_settings as litellm_params rpm/tpm, enforced by the router"
+# Paths this fix migrates: X5 reports them but never deletes them (path -> what this fix does)
+OWNS = {
+    ("rate_limit_settings",): "moves its limits to the deployments' litellm_params",
+}
 
 SECTION = "rate_limit_settings"
 LIMITS = (SECTION, "limits")

@@ -55,6 +55,10 @@ SLUG = "alerting"
 PRIORITY = "p2"
 SAFETY = "safe"
 TITLE = "Slack alerting with a 300 s threshold; the webhook from environment_variables.SLACK_WEBHOOK_URL"
+# Paths this fix migrates: X5 reports them but never deletes them (path -> what this fix does)
+OWNS = {
+    ("general_settings", "slack_webhook_url"): "moves it to environment_variables.SLACK_WEBHOOK_URL",
+}
 
 ENV = "environment_variables"
 ALERTING = (GS, "alerting")

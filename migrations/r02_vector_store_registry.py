@@ -25,7 +25,7 @@ Report only: the registry's entry format changed with the rename; check each ent
 release's vector store docs and rename the section by hand.
 """
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 
 ID = "R2"
 SLUG = "vector-store-registry"

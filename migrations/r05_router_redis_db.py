@@ -30,7 +30,7 @@ router_settings:
 Safe: the router sends `cache_kwargs` to the same Redis client `redis_db` ended up in.
 """
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 
 ID = "R5"
 SLUG = "router-redis-db"
@@ -68,11 +68,9 @@ def fix(ctx):
         doc.delete(src)
         ctx.report("removed router_settings.redis_db: null (deprecated, and empty)", src)
         return
-    line = doc.line(src)
     doc.delete(src)
     doc.set((RS, "cache_kwargs", "db"), value)
     ctx.report(
         "moved router_settings.redis_db to router_settings.cache_kwargs.db (redis_db is deprecated from 1.81)",
-        (RS, "cache_kwargs", "db"),
+        src,
     )
-    ctx.findings[-1].line = line

@@ -29,7 +29,7 @@ Unsafe: an in-memory cache is lost on restart and not shared between workers; `r
 persistent choice, which needs a server (so autofix does not pick it for you).
 """
 
-from autofix.document import MISSING
+from autofix.changes import MISSING
 
 ID = "R6"
 SLUG = "disk-cache-removed"

@@ -52,10 +52,10 @@ from __future__ import annotations
 
 import re
 
-from autofix import registry
 from autofix.changes import format_path
 from autofix.errors import EditRefused
-from autofix.report import SECRET_KEY
+from autofix.litellm_data import key_is_read, names, section_is_read
+from autofix.secrets import is_secret_key
 from autofix.values import listed
 
 ID = "X2"
@@ -67,9 +67,6 @@ TITLE = "${VAR} becomes os.environ/VAR where LiteLLM resolves references; the re
 WHOLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 ANY = re.compile(r"\$\{([^}]*)\}")
 BARE = re.compile(r"\$([A-Z_][A-Z0-9_]*)")
-# litellm 1.110.2 types/router.py:537-543 holds_secret_pointer(): the `*_ref` names among
-# types/utils.py server_owned_wif_litellm_params. The loader leaves these as written.
-SECRET_POINTERS = frozenset({"anthropic_issuer_signing_key_ref", "anthropic_keycloak_client_secret_ref"})
 
 
 def _where(paths: list) -> str:
@@ -98,27 +95,17 @@ class _Found:
         self.bare: list = []
 
 
-def _readers():
-    """X5's view of what LiteLLM reads (sections and settings keys); everything, when X5 is absent."""
-    x5 = registry.find("X5")
-    module = x5.module if x5 is not None else None
-    if module is None:
-        return (lambda section: True), (lambda section, key: True)
-    return module.section_is_read, module.key_is_read
-
-
 def _walk(root: dict, found: _Found) -> None:
     """One depth-first pass over the data in file order, as LiteLLM's resolver walks it."""
-    section_read, key_read = _readers()
     top: list[tuple[tuple, object, bool]] = []
     for section, value in root.items():
-        if not isinstance(section, str) or not section_read(section):
+        if not isinstance(section, str) or not section_is_read(section):
             continue
         if section in ("general_settings", "litellm_settings", "router_settings") and isinstance(value, dict):
             top += [
                 ((section, k), v, True)
                 for k, v in value.items()
-                if isinstance(k, str) and key_read(section, k)
+                if isinstance(k, str) and key_is_read(section, k)
             ]
         else:
             top.append(((section,), value, True))
@@ -143,7 +130,7 @@ def _check(path: tuple, value: str, resolved: bool, found: _Found) -> None:
         var = m.group(1)
         if not resolved:
             found.in_list.setdefault(var, []).append(path)
-        elif path[-1] in SECRET_POINTERS:
+        elif path[-1] in names("secret_pointer_params"):  # litellm/types/router.py holds_secret_pointer()
             found.pointer.setdefault(var, []).append(path)
         else:
             found.converted.setdefault(var, []).append(path)
@@ -208,7 +195,7 @@ def fix(ctx):
             manual="put the whole value in one environment variable and write os.environ/NAME",
         )
     for path, name in found.bare:
-        secret = any(isinstance(p, str) and SECRET_KEY.search(p) for p in path)
+        secret = any(is_secret_key(p) for p in path)
         shown = "" if secret else f" (${name})"
         ctx.warn(
             f"the value at {format_path(path)} looks like a shell variable{shown}, which LiteLLM uses literally",

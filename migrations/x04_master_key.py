@@ -38,6 +38,7 @@ import hashlib
 import re
 
 from autofix.changes import MISSING
+from autofix.litellm_data import names
 from autofix.values import GS
 
 ID = "X4"
@@ -50,8 +51,6 @@ KEY = (GS, "master_key")
 OVERRIDE = "dangerously_permit_weak_or_unset_master_key"
 ENV = "LITELLM_MASTER_KEY"
 REFERENCE = f"os.environ/{ENV}"
-# proxy/auth/master_key_boot_check.py PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS: sha256 of the stripped key
-PUBLICLY_KNOWN = frozenset({"88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b"})
 ENV_TEMPLATE = re.compile(r"\$\{[^}]*\}")
 KINDS = {"int": "a number", "float": "a number", "bool": "a boolean", "list": "a list", "dict": "a mapping"}
 GENERATE = f"export {ENV}=sk-$(openssl rand -hex 32) in the proxy's environment (or its .env file)"
@@ -64,7 +63,9 @@ def _weakness(value) -> str | None:
     stripped = value.strip()
     if not stripped:
         return "empty"
-    if hashlib.sha256(stripped.encode()).hexdigest() in PUBLICLY_KNOWN:
+    if hashlib.sha256(stripped.encode()).hexdigest() in names(
+        "publicly_known_master_key_sha256"
+    ):  # master_key_boot_check.py
         return "a publicly known default"
     return None
 

@@ -17,9 +17,10 @@ says where the setting really belongs:
 With `--unsafe-fixes` it deletes them, carrying each value into the report (secrets masked), so that
 the config holds only keys LiteLLM reads. `litellm_settings.model_group_alias` is moved to
 `router_settings` instead (the aliases the router does not define already; not when the block holds
-comments). A misspelled section (`router_setting`) and `enable_jwt_auth`/`litellm_jwtauth` at the top
-level are reported, never deleted: they hold settings meant to work (renaming or moving them would switch
-them on, which is the user's call).
+comments). `enable_jwt_auth`/`litellm_jwtauth` at the top level are reported, never deleted: they hold
+settings meant to work (moving them would switch them on, which is the user's call). A misspelled section
+or key with one clear valid name (`router_setting`, `enable_pre_call_check`) is X6's: X6 renames it, and
+X5 never deletes it (it reports it only when X6 is not selected).
 
 It never deletes what another fix migrates: `server_settings.prometheus` (G1), router
 `health_check_interval`/`health_check_concurrency` (G2), `litellm_settings.timeout`/`stream_timeout`
@@ -70,14 +71,12 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
-from functools import lru_cache
 
 from autofix import versions
 from autofix.changes import MISSING, format_path
 from autofix.errors import EditRefused
-from autofix.litellm_data import names
-from autofix.report import MASK, SECRET_KEY
+from autofix.litellm_data import key_is_read, names, read_sets, section_is_read
+from autofix.secrets import mask_value
 from autofix.values import GS, LS, RS, listed
 
 ID = "X5"
@@ -87,45 +86,6 @@ SAFETY = "mixed"
 TITLE = "Sections and keys LiteLLM ignores, with where each setting belongs (deleted with --unsafe-fixes)"
 
 
-# general_settings keys LiteLLM 1.110.2 reads through a constant or a computed name, which the data
-# file's scan (general_settings_read/declared) misses:
-GS_EXTRA_READ = frozenset(
-    {
-        # proxy/config_resolvers/settings_rules.py:43-55 _UI_SETTINGS_FIELDS (read through rbac_utils.py:44-45 and the UI)
-        "disable_model_add_for_internal_users", "forward_llm_provider_auth_headers",
-        "disable_agents_for_internal_users", "allow_agents_for_team_admins",
-        "disable_vector_stores_for_internal_users", "allow_vector_stores_for_team_admins",
-        "team_admin_editable_team_fields",
-        "encryption_algorithm",  # proxy/common_utils/encrypt_decrypt_utils.py:126 ENCRYPTION_ALGORITHM_SETTING
-        "fips_mode",  # proxy/common_utils/fips.py:21,65 FIPS_MODE_SETTING
-        "dangerously_allow_mock_testing_request_params",  # proxy/proxy_server.py:11220 MOCK_TESTING_CONFIG_KEY
-        "enforce_rpm_tpm_on_model_add",  # proxy/management_endpoints/model_management_endpoints.py:833
-        "enforce_project_model_quota",  # proxy/management_helpers/model_quota_policy.py:23
-        "disable_error_logs", "disable_pre_routing_error_logs",  # proxy/hooks/proxy_track_cost_callback.py:1074,1083
-    }
-)  # fmt: skip
-# common_utils/rbac_utils.py:44-45 (feature names "agents" and "vector_stores" today)
-GS_READ_PATTERN = re.compile(r"disable_\w+_for_internal_users|allow_\w+_for_team_admins")
-GS_DECLARED_UNREAD = frozenset({"otel"})  # proxy/_types.py: declared in ConfigGeneralSettings, read nowhere
-# Attributes of `litellm` read with getattr(litellm, "...") that are no module global (litellm 1.110.2).
-LS_EXTRA_READ = frozenset(
-    {"enable_post_custom_auth_checks", "default_mcp_sampling_model", "vertex_credentials", "timezone"}
-)
-
-# What another fix migrates: reported here, never deleted. path -> (fix, what it does with it)
-OWNED = {
-    ("server_settings", "prometheus"): ("G1", "adds prometheus to litellm_settings.callbacks instead"),
-    (RS, "health_check_interval"): ("G2", "moves it to general_settings"),
-    (RS, "health_check_concurrency"): ("G2", "moves it to general_settings"),
-    (LS, "timeout"): ("G6", "removes it and reports request_timeout, the key that sets a per-call timeout"),
-    (LS, "stream_timeout"): ("G6", "moves it to router_settings.stream_timeout"),
-    (RS, "context_window_fallback_dict"): ("G7", "rewrites it as router_settings.context_window_fallbacks"),
-    (LS, "context_window_fallback_dict"): ("G7", "rewrites it as router_settings.context_window_fallbacks"),
-    (LS, "otel_settings"): ("G8", "moves it to environment_variables (OTEL_EXPORTER, OTEL_ENDPOINT, ...)"),
-    (GS, "otel"): ("G8", "removes it and turns on the otel callback"),
-    ("rate_limit_settings",): ("G9", "moves its limits to the deployments' litellm_params"),
-    (GS, "slack_webhook_url"): ("G10", "moves it to environment_variables.SLACK_WEBHOOK_URL"),
-}
 SERVER = {
     "port": "start the proxy with --port {v} (or the env var PORT={v})",
     "host": "start the proxy with --host {v} (or the env var HOST={v})",
@@ -156,77 +116,13 @@ WHERE_INSTEAD = {
 VALUE_CHARS = 200
 
 
-# ---- what LiteLLM reads (also used by X2) ----------------------------------------------------------
-
-
-def _sets() -> dict[str, frozenset[str]]:
-    return _sets_for(versions.target())
-
-
-@lru_cache(maxsize=8)
-def _sets_for(target: str) -> dict[str, frozenset[str]]:
-    """What the target release reads (litellm_data.names answers for the target)."""
-    # an imported name counts only when code reads it back as litellm.NAME: setattr(litellm, ...) rebinds
-    # the module attribute, not the name its own module reads (`log_level`: litellm/_logging.py:716);
-    # that list is known for the newest release only, older targets count every imported name
-    imported = (
-        names("litellm_imported_names_read")
-        if target == versions.newest()
-        else names("litellm_module_imported_names")
-    )
-    litellm_attrs = names("litellm_module_globals") | imported
-    litellm_attrs |= names("litellm_lazy_attributes")
-    return {
-        "sections": names("top_level_sections"),
-        RS: names("router_settings_keys"),
-        LS: names("litellm_settings_special")
-        | names("litellm_settings_read")
-        | litellm_attrs
-        | LS_EXTRA_READ,
-        "litellm_globals": names("litellm_module_globals"),
-        GS: (names("general_settings_read") | names("general_settings_declared") | GS_EXTRA_READ)
-        - GS_DECLARED_UNREAD,
-    }
-
-
-def section_is_read(name: str) -> bool:
-    """Does LiteLLM read this top-level section?"""
-    return name in _sets()["sections"]
-
-
-def key_is_read(section: str, key: str) -> bool:
-    """Does LiteLLM read this key of general_settings / litellm_settings / router_settings?"""
-    if (section, key) in OWNED:
-        return False
-    if section == GS:
-        return key in _sets()[GS] or bool(GS_READ_PATTERN.fullmatch(key))
-    if section in (LS, RS):
-        return key in _sets()[section]
-    return True
-
-
 # ---- findings ---------------------------------------------------------------------------------------
-
-
-def _masked(key, value):
-    if isinstance(value, dict):
-        return {k: _masked(k, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(key, v) for v in value]
-    secret = isinstance(key, str) and SECRET_KEY.search(key)
-    if (
-        secret
-        and value not in (None, "")
-        and not (isinstance(value, str) and value.startswith("os.environ/"))
-    ):
-        return MASK
-    return value
 
 
 def _shown(path: tuple, value) -> str:
     """A value for a message: secrets masked, compact, cut at VALUE_CHARS."""
     key = next((p for p in reversed(path) if isinstance(p, str)), None)
-    value = _masked(key, value)
+    value = mask_value(key, value)
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
 
@@ -256,14 +152,29 @@ OWNED_WHY = {
 }
 
 
-def _owned(ctx, path: tuple, why: str) -> None:
-    fix_id, does = OWNED[path]
+def _owned(ctx, path: tuple, why: str, owner: tuple[str, str]) -> None:
+    fix_id, does = owner
     why = OWNED_WHY.get(path, why)
     ctx.report(
         f"{format_path(path)} is ignored ({why}); {fix_id} {does}",
         path,
         manual=f"run `autofix apply --only {fix_id}` (what it cannot migrate stays, with its own finding)",
     )
+
+
+def _claimed(ctx, path: tuple, why: str) -> bool:
+    """A misspelling another fix renames: that fix reports it when it runs; otherwise one finding here."""
+    claim = ctx.claimed(path)
+    if claim is None:
+        return False
+    fix_id, does = claim
+    if fix_id not in ctx.selected:
+        ctx.report(
+            f"{format_path(path)} is ignored ({why}); {fix_id} {does}",
+            path,
+            manual=f"run `autofix apply --only {fix_id} --unsafe-fixes`",
+        )
+    return True
 
 
 def _close(key: str, pool) -> str | None:
@@ -295,12 +206,12 @@ def _server_settings(ctx, value) -> None:
     if not isinstance(value, dict) or not value:
         _ignored(ctx, ("server_settings",), why, "delete it")
         return
-    owned = [k for k in value if ("server_settings", k) in OWNED]
+    owned = [k for k in value if ctx.owner(("server_settings", k))]
     if owned or not ctx.unsafe_fixes:
         for key, inner in list(value.items()):
             path = ("server_settings", key)
-            if path in OWNED:
-                _owned(ctx, path, why)
+            if ctx.owner(path):
+                _owned(ctx, path, why, ctx.owner(path))
                 continue
             _ignored(ctx, path, why, _server_step(key, inner))
         return
@@ -332,8 +243,10 @@ def _top_level(ctx, key, value) -> None:
         _server_settings(ctx, value)
         return
     path = (key,)
-    if path in OWNED:
-        _owned(ctx, path, "LiteLLM reads no such section")
+    if ctx.owner(path):
+        _owned(ctx, path, "LiteLLM reads no such section", ctx.owner(path))
+        return
+    if _claimed(ctx, path, "LiteLLM reads no such section"):
         return
     if key in names("top_level_warned_keys"):
         # auth settings: moving them switches JWT auth on, deleting them drops the user's auth setup
@@ -351,7 +264,7 @@ def _top_level(ctx, key, value) -> None:
             where = f"{key} = {_shown(path, value)} changes nothing either way; to turn it on, {where}"
         _ignored(ctx, path, "LiteLLM reads no such section", where)
         return
-    guess = _close(str(key), _sets()["sections"])
+    guess = _close(str(key), read_sets()["sections"])
     if guess:  # a misspelled section holds settings meant to work: never deleted
         merge = " (merge it into the existing one)" if ctx.doc.exists((guess,)) else ""
         _ignored(ctx, path, "LiteLLM reads no such section", f"rename it to {guess}{merge}", delete=False)
@@ -363,13 +276,13 @@ def _top_level(ctx, key, value) -> None:
 
 
 def _elsewhere(section: str, key: str) -> str | None:
-    sets = _sets()
+    sets = read_sets()
     homes = []
     if section != RS and key in sets[RS]:
         homes.append(f"{RS}.{key}")
     if section != LS and key in sets[LS] - names("litellm_lazy_attributes"):
         homes.append(f"{LS}.{key}")
-    if section != GS and (key in sets[GS] or GS_READ_PATTERN.fullmatch(key)):
+    if section != GS and key_is_read(GS, key):
         homes.append(f"{GS}.{key}")
     return " or ".join(homes) or None
 
@@ -385,8 +298,10 @@ def _settings_key(ctx, section: str, key) -> None:
         later = versions.section_first_read(section, key)
         if later is not None and versions.key(later) > versions.key(versions.target()):
             why = f"not read by LiteLLM {versions.target()}; read from {later}"
-    if path in OWNED:
-        _owned(ctx, path, why)
+    if ctx.owner(path):
+        _owned(ctx, path, why, ctx.owner(path))
+        return
+    if _claimed(ctx, path, why):
         return
     if section == RS and key in MANAGED:
         _ignored(ctx, path, why, f"it belongs in {MANAGED[key]}")
@@ -399,7 +314,9 @@ def _settings_key(ctx, section: str, key) -> None:
         _ignored(ctx, path, why, f"it belongs under {home}")
         return
     pool = (
-        _sets()[section] if section != LS else _sets()["litellm_globals"] | names("litellm_settings_special")
+        read_sets()[section]
+        if section != LS
+        else read_sets()["litellm_globals"] | names("litellm_settings_special")
     )
     guess = _close(str(key), pool)
     _ignored(ctx, path, why, f"did you mean {section}.{guess}?" if guess else "delete it")
@@ -571,9 +488,9 @@ def _replaced_sections(ctx) -> None:
             f"list is overwritten, not merged, so none of it takes effect{dead}",
             None,
             manual=f"merge it into the {key} of {by} (or keep {key} in one file only)",
+            line=line,
+            file=file,
         )
-        ctx.findings[-1].line = line
-        ctx.findings[-1].file = file
 
 
 # ---- the fix -------------------------------------------------------------------------------------------
@@ -586,14 +503,14 @@ def fix(ctx):
     if not isinstance(root, dict):
         return
     for key, value in list(root.items()):
-        if not isinstance(key, str) or not section_is_read(key):
+        if not isinstance(key, str) or not section_is_read(key) or ctx.owner((key,)):
             _top_level(ctx, key, value)
     for section in (RS, LS, GS):
         settings = doc.get((section,))
         if not isinstance(settings, dict):
             continue
         for key in list(settings):
-            if not isinstance(key, str) or key_is_read(section, key):
+            if not isinstance(key, str) or (key_is_read(section, key) and not ctx.owner((section, key))):
                 continue
             if section in (LS, GS) and key == "model_group_alias":
                 _misplaced_aliases(ctx, section, settings[key])

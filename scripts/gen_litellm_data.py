@@ -412,10 +412,10 @@ def router_and_sections(pkg: Path, sources: dict) -> dict:
 
 
 @functools.cache
-def proxy_trees(pkg: Path) -> tuple[tuple[str, ast.Module], ...]:
-    """Every module under litellm/proxy, parsed once."""
+def proxy_trees(pkg: Path, folders: tuple[str, ...] = ("proxy",)) -> tuple[tuple[str, ast.Module], ...]:
+    """Every module under litellm/proxy (or the given folders), parsed once."""
     out = []
-    for path in sorted((pkg / "proxy").rglob("*.py")):
+    for path in sorted(p for folder in folders for p in (pkg / folder).rglob("*.py")):
         rel = "litellm/" + path.relative_to(pkg).as_posix()
         out.append((rel, ast.parse(path.read_text(encoding="utf-8"), filename=rel)))
     return tuple(out)
@@ -426,8 +426,9 @@ SETTINGS_SECTIONS = ("general_settings", "litellm_settings")
 
 @functools.cache
 def settings_reads(pkg: Path) -> dict[str, dict[str, list[str]]]:
-    """Keys read from general_settings / litellm_settings anywhere under litellm/proxy."""
-    return settings_reads_in(proxy_trees(pkg))
+    """Keys read from general_settings / litellm_settings anywhere under litellm/proxy, and in the
+    integrations the proxy hands litellm_settings to (code_interpreter_interception, ...)."""
+    return settings_reads_in(proxy_trees(pkg, ("proxy", "integrations")))
 
 
 def settings_reads_in(trees: Iterable[tuple[str, ast.Module]]) -> dict[str, dict[str, list[str]]]:
@@ -495,7 +496,7 @@ def general_settings(pkg: Path, sources: dict) -> dict:
     }
     read = settings_reads(pkg)["general_settings"]
     sources["general_settings_read"] = {
-        "files": "litellm/proxy/**/*.py",
+        "files": "litellm/proxy/**/*.py, litellm/integrations/**/*.py",
         "how": " ".join((settings_reads_in.__doc__ or "").split()).replace("`", ""),
         "limits": (
             "keys read through a non-literal, through a pydantic/TypedDict view or an unrelated "
@@ -558,7 +559,7 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
     }
     read = settings_reads(pkg)["litellm_settings"]
     sources["litellm_settings_read"] = {
-        "files": "litellm/proxy/**/*.py",
+        "files": "litellm/proxy/**/*.py, litellm/integrations/**/*.py",
         "how": "as general_settings_read, for litellm_settings",
         "where": read,
     }
@@ -740,6 +741,440 @@ def value_sets(sources: dict) -> dict:
 
 
 # --------------------------------------------------------------------------------------------------
+# 15. keys read indirectly: through a named constant, a helper that takes the key, a tuple of names,
+# an f-string pattern; attributes read with getattr(litellm, "...")
+
+
+def module_constants(trees) -> dict[str, tuple[object, str]]:
+    """Module-level `NAME = "text"` / `NAME: Final = ("a", "b")` in these trees: name -> (value, where).
+
+    A name bound to different values in two modules is left out (it cannot be resolved by name)."""
+    found: dict[str, tuple[object, str]] = {}
+    clash: set[str] = set()
+    for rel, tree in trees:
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if not isinstance(target, ast.Name):
+                continue
+            const: object = str_const(value)
+            if const is None:
+                strings = str_consts(value)
+                const = tuple(strings) if strings else None
+            if const is None:
+                continue
+            if target.id in found and found[target.id][0] != const:
+                clash.add(target.id)
+            found.setdefault(target.id, (const, f"{rel}:{node.lineno}"))
+    return {k: v for k, v in found.items() if k not in clash}
+
+
+def fstring_pattern(node: ast.AST) -> str | None:
+    """A regular expression for an f-string key (each {...} part matches one word)."""
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    parts = []
+    for v in node.values:
+        if isinstance(v, ast.Constant) and isinstance(v.value, str):
+            parts.append("".join("\\" + c if not (c.isalnum() or c == "_") else c for c in v.value))
+        else:
+            parts.append(r"\w+")
+    return "".join(parts)
+
+
+def indirect_reads(pkg: Path, sources: dict) -> dict:
+    trees = proxy_trees(pkg)
+    constants = module_constants([*trees, ("litellm/constants.py", Source(pkg, "constants.py").tree)])
+    section = "general_settings"
+    keys: dict[str, set[str]] = {}
+    patterns: dict[str, set[str]] = {}
+    forwarders: dict[str, int] = {}  # helper function name -> index of the parameter it reads as a key
+
+    def is_section(r: ast.AST) -> bool:
+        name = receiver_name(r)
+        if name is not None and name.endswith(section):
+            return True
+        # general_settings_view() and the like
+        return isinstance(r, ast.Call) and (receiver_name(r.func) or "").startswith(section)
+
+    def key_node(n: ast.AST) -> ast.AST | None:
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and n.args:
+            return n.args[0] if is_section(n.func.value) else None
+        if isinstance(n, ast.Subscript):
+            return n.slice if is_section(n.value) else None
+        if isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], ast.In | ast.NotIn):
+            return n.left if is_section(n.comparators[0]) else None
+        return None
+
+    def add(value: object, where: str) -> None:
+        for key in (value,) if isinstance(value, str) else value:  # type: ignore[union-attr]
+            keys.setdefault(key, set()).add(where)
+
+    for rel, tree in trees:
+        for fn in ast.walk(tree):
+            if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                params = [a.arg for a in fn.args.args]
+                local_fstrings = {
+                    t.id: n.value
+                    for n in ast.walk(fn)
+                    if isinstance(n, ast.Assign | ast.AnnAssign) and isinstance(n.value, ast.JoinedStr)
+                    for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                    if isinstance(t, ast.Name)
+                }
+                for n in ast.walk(fn):
+                    k = key_node(n)
+                    if isinstance(k, ast.Name) and k.id in params:
+                        forwarders[fn.name] = params.index(k.id)
+                    if isinstance(k, ast.Name) and k.id in local_fstrings:
+                        pattern = fstring_pattern(local_fstrings[k.id])
+                        if pattern:
+                            patterns.setdefault(pattern, set()).add(f"{rel}:{n.lineno}")
+        for n in ast.walk(tree):
+            k = key_node(n)
+            if isinstance(k, ast.Name) and k.id in constants:
+                add(constants[k.id][0], f"{rel}:{n.lineno}")
+            pattern = fstring_pattern(k) if k is not None else None
+            if pattern:
+                patterns.setdefault(pattern, set()).add(f"{rel}:{n.lineno}")
+            # a call naming the section with named constants: _rules_for("general_settings", FIELDS, ...);
+            # or handing over its value with a named string: _quota_policy(general_settings_view(), SETTING)
+            # (a tuple handed over with the value may be anything: SUPPORTED_TEAM_ADMIN_EDITABLE_TEAM_FIELDS)
+            if isinstance(n, ast.Call):
+                by_name = any(str_const(a) == section for a in n.args)
+                by_value = any(is_section(a) for a in n.args)
+                for a in n.args if by_name or by_value else ():
+                    if isinstance(a, ast.Name) and a.id in constants:
+                        value = constants[a.id][0]
+                        if by_name or isinstance(value, str):
+                            add(value, f"{rel}:{n.lineno}")
+    for rel, tree in trees:
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Call) and receiver_name(n.func) in forwarders:
+                i = forwarders[receiver_name(n.func)]  # type: ignore[index]
+                arg = n.args[i] if i < len(n.args) else None
+                if str_const(arg) is not None:
+                    add(str_const(arg), f"{rel}:{n.lineno}")
+    sources["general_settings_read_indirect"] = {
+        "files": "litellm/proxy/**/*.py, litellm/constants.py",
+        "how": (
+            "ast: general_settings keys read through a module-level string constant "
+            "(general_settings.get(FIPS_MODE_SETTING)), a call handing the section and a named constant "
+            "or tuple of names to a helper (_rules_for('general_settings', _UI_SETTINGS_FIELDS), "
+            "_quota_policy(general_settings_view(), SETTING)), or a helper whose parameter is the key "
+            "(_general_setting_enabled('disable_error_logs'))"
+        ),
+        "where": {k: sorted(v) for k, v in sorted(keys.items())},
+    }
+    sources["general_settings_read_patterns"] = {
+        "files": "litellm/proxy/**/*.py",
+        "how": "ast: f-string keys read from general_settings, as regular expressions ({...} matches a word)",
+        "where": {k: sorted(v) for k, v in sorted(patterns.items())},
+    }
+
+    # getattr(litellm, "name") anywhere in the package: attributes read that need no module global
+    attrs: dict[str, set[str]] = {}
+    for path in sorted(pkg.rglob("*.py")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "getattr(litellm," not in text:
+            continue
+        rel = "litellm/" + path.relative_to(pkg).as_posix()
+        for n in ast.walk(ast.parse(text, filename=rel)):
+            if (
+                isinstance(n, ast.Call)
+                and receiver_name(n.func) == "getattr"
+                and len(n.args) >= 2
+                and isinstance(n.args[0], ast.Name)
+                and n.args[0].id == "litellm"
+                and str_const(n.args[1]) is not None
+            ):
+                attrs.setdefault(str_const(n.args[1]), set()).add(f"{rel}:{n.lineno}")  # type: ignore[arg-type]
+    sources["litellm_getattr_read"] = {
+        "files": "litellm/**/*.py",
+        "how": "ast: string constants read with getattr(litellm, '<name>', ...)",
+        "where": {k: sorted(v) for k, v in sorted(attrs.items())},
+    }
+    return {
+        "general_settings_read_indirect": sorted(keys),
+        "general_settings_read_patterns": sorted(patterns),
+        "litellm_getattr_read": sorted(attrs),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# 16. secrets: pointer fields the loader leaves as written; master keys the proxy refuses
+
+
+def deployment_keys(pkg: Path, sources: dict) -> dict:
+    """Keys of a model_list entry's litellm_params and model_info that LiteLLM knows by name."""
+    import litellm
+    from litellm.types.router import LiteLLM_Params, ModelInfo
+
+    params = set(LiteLLM_Params.model_fields)
+    params |= {
+        n
+        for n, p in inspect.signature(litellm.completion).parameters.items()
+        if p.kind is p.KEYWORD_ONLY or p.kind is p.POSITIONAL_OR_KEYWORD
+    }
+    cost_map = json.loads((pkg / "model_prices_and_context_window_backup.json").read_text(encoding="utf-8"))
+    info = set(ModelInfo.model_fields) | {
+        k for entry in cost_map.values() if isinstance(entry, dict) for k in entry
+    }
+    sources["litellm_params_keys"] = {
+        "objects": "litellm.types.router.LiteLLM_Params.model_fields and the parameters of litellm.completion",
+        "files": ["litellm/types/router.py", "litellm/main.py"],
+        "note": "LiteLLM_Params allows extra keys: any other key is passed on to the provider call",
+    }
+    sources["model_info_keys"] = {
+        "objects": "litellm.types.router.ModelInfo.model_fields and the fields of the bundled model map entries",
+        "files": ["litellm/types/router.py", "litellm/model_prices_and_context_window_backup.json"],
+        "note": "ModelInfo allows extra keys (stored and shown by /model/info)",
+    }
+    return {"litellm_params_keys": sorted(params), "model_info_keys": sorted(info)}
+
+
+def alerting_channels(pkg: Path, sources: dict) -> dict:
+    """general_settings.alerting channels: strings tested with `"x" in <...>.alerting`."""
+    found: dict[str, set[str]] = {}
+    for folder in ("proxy", "integrations"):
+        for path in sorted((pkg / folder).rglob("*.py")):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if "alerting" not in text:
+                continue
+            rel = "litellm/" + path.relative_to(pkg).as_posix()
+            for n in ast.walk(ast.parse(text, filename=rel)):
+                if (
+                    isinstance(n, ast.Compare)
+                    and len(n.ops) == 1
+                    and isinstance(n.ops[0], ast.In | ast.NotIn)
+                    and receiver_name(n.comparators[0]) == "alerting"
+                    and str_const(n.left) is not None
+                ):
+                    found.setdefault(str_const(n.left), set()).add(f"{rel}:{n.lineno}")  # type: ignore[arg-type]
+    sources["alerting_channels"] = {
+        "files": "litellm/proxy/**/*.py, litellm/integrations/**/*.py",
+        "how": "ast: string constants tested with `in` against a name or attribute `alerting`",
+        "where": {k: sorted(v) for k, v in sorted(found.items())},
+    }
+    return {"alerting_channels": sorted(found)}
+
+
+def secret_facts(pkg: Path, sources: dict) -> dict:
+    from litellm.proxy.auth.master_key_boot_check import PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS
+    from litellm.types import router as router_types
+
+    pointers = sorted(router_types._WIF_POINTER_FIELDS)
+    fn = Source(pkg, "types/router.py").function("holds_secret_pointer")
+    sources["secret_pointer_params"] = {
+        "object": "litellm.types.router._WIF_POINTER_FIELDS",
+        "file": "litellm/types/router.py",
+        "lines": Source(pkg, "types/router.py").span(fn),
+        "note": "holds_secret_pointer(): the loader resolves no os.environ/ reference in these",
+    }
+    sources["publicly_known_master_key_sha256"] = {
+        "object": "litellm.proxy.auth.master_key_boot_check.PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS",
+        "file": "litellm/proxy/auth/master_key_boot_check.py",
+        "note": "sha256 of the stripped master key; the proxy refuses to start with one of these",
+    }
+    return {
+        "secret_pointer_params": pointers,
+        "publicly_known_master_key_sha256": sorted(PUBLICLY_KNOWN_MASTER_KEY_SHA256_DIGESTS),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# 17. setting types: a JSON Schema fragment per key, where the source types it
+
+
+SCALARS = {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}
+
+
+def schema_of(tp: object) -> dict | None:
+    """A JSON Schema fragment for a Python annotation, or None when it constrains nothing we can say."""
+    import collections.abc
+
+    if tp in SCALARS:
+        return {"type": SCALARS[tp]}  # type: ignore[index]
+    if tp in (list, tuple, set, frozenset, collections.abc.Sequence):
+        return {"type": "array"}
+    if tp is dict or tp is collections.abc.Mapping:
+        return {"type": "object"}
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Literal:
+        values = [a for a in args if isinstance(a, str | int | bool)]
+        return {"enum": values} if len(values) == len(args) else None
+    if origin is typing.Annotated:
+        return schema_of(args[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        parts = [schema_of(a) for a in args]
+        if any(p is None for p in parts):
+            return None
+        types_: list[str] = []
+        enums: list = []
+        for p in parts:
+            if "enum" in p:  # type: ignore[operator]
+                enums += p["enum"]  # type: ignore[index]
+            elif isinstance(p.get("type"), str) and len(p) == 1:  # type: ignore[union-attr]
+                types_.append(p["type"])  # type: ignore[index]
+            else:
+                return {"anyOf": parts}
+        if enums and types_ == ["null"]:
+            return {"enum": [*enums, None]}
+        if enums:
+            return {"anyOf": parts}
+        if "number" in types_ and "integer" in types_:
+            types_.remove("integer")
+        return {"type": types_[0] if len(types_) == 1 else sorted(set(types_))}
+    if origin in (list, tuple, set, frozenset, collections.abc.Sequence):
+        items = schema_of(args[0]) if args and args[-1] is not Ellipsis and len(args) == 1 else None
+        return {"type": "array", **({"items": items} if items else {})}
+    if origin in (dict, collections.abc.Mapping):
+        return {"type": "object"}
+    if isinstance(tp, type):
+        if typing.is_typeddict(tp) or hasattr(tp, "model_fields"):
+            return {"type": "object"}
+        if issubclass(tp, str) and hasattr(tp, "__members__"):  # a str Enum
+            return {"enum": sorted(str(m.value) for m in tp)}  # type: ignore[attr-defined]
+    return None
+
+
+def schema_of_source(node: ast.AST | None) -> dict | None:
+    """schema_of for an annotation in source form (litellm/__init__.py's globals)."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and node.value is None:
+        return {"type": "null"}
+    if isinstance(node, ast.Name):
+        return {
+            "bool": {"type": "boolean"}, "int": {"type": "integer"}, "float": {"type": "number"},
+            "str": {"type": "string"}, "dict": {"type": "object"}, "list": {"type": "array"},
+            "Dict": {"type": "object"}, "List": {"type": "array"},
+        }.get(node.id)  # fmt: skip
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        left, right = schema_of_source(node.left), schema_of_source(node.right)
+        return merge_union([left, right])
+    if isinstance(node, ast.Subscript):
+        base = receiver_name(node.value)
+        if base == "Optional":
+            return merge_union([schema_of_source(node.slice), {"type": "null"}])
+        if base == "Union" and isinstance(node.slice, ast.Tuple):
+            return merge_union([schema_of_source(e) for e in node.slice.elts])
+        if base in ("List", "list", "Sequence"):
+            items = schema_of_source(node.slice)
+            return {"type": "array", **({"items": items} if items else {})}
+        if base in ("Dict", "dict", "Mapping"):
+            return {"type": "object"}
+        if base == "Literal":
+            elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            values = [e.value for e in elts if isinstance(e, ast.Constant)]
+            return {"enum": values} if len(values) == len(elts) else None
+    return None
+
+
+def merge_union(parts: list) -> dict | None:
+    if any(p is None for p in parts):
+        return None
+    types_: list[str] = []
+    for p in parts:
+        if set(p) != {"type"} or not isinstance(p["type"], str):
+            if "enum" in p and all(set(q) == {"type"} and q["type"] == "null" for q in parts if q is not p):
+                return {"enum": [*p["enum"], None]}
+            return {"anyOf": parts}
+        types_.append(p["type"])
+    if "number" in types_ and "integer" in types_:
+        types_.remove("integer")
+    types_ = sorted(set(types_))
+    return {"type": types_[0] if len(types_) == 1 else types_}
+
+
+def setting_types(pkg: Path, sources: dict) -> dict:
+    """section -> key -> {"schema": fragment, "description": text, "where": file:line}."""
+    from litellm import Router
+    from litellm.proxy._types import ConfigGeneralSettings, ConfigYAML
+
+    out: dict[str, dict[str, dict]] = {
+        "router_settings": {},
+        "general_settings": {},
+        "litellm_settings": {},
+        "": {},
+    }
+    router_src = Source(pkg, "router.py")
+    # Router.__init__ takes **kwargs; its signature is the one of router.py's _router_init
+    init = router_src.function("_router_init")
+    lines = {a.arg: a.lineno for a in [*init.args.args, *init.args.kwonlyargs]}
+    for name, param in inspect.signature(Router.__init__).parameters.items():
+        if name == "self" or param.kind in (param.VAR_KEYWORD, param.VAR_POSITIONAL):
+            continue
+        entry: dict = {"where": f"{router_src.rel}:{lines.get(name, init.lineno)}"}
+        schema = schema_of(param.annotation)
+        if schema:
+            entry["schema"] = schema
+        out["router_settings"][name] = entry
+    types_src = Source(pkg, "proxy/_types.py")
+
+    def field_lines(cls_name: str) -> dict[str, int]:
+        cls = next(n for n in types_src.tree.body if isinstance(n, ast.ClassDef) and n.name == cls_name)
+        return {
+            n.target.id: n.lineno
+            for n in cls.body
+            if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+        }
+
+    for section, model in (("general_settings", ConfigGeneralSettings), ("", ConfigYAML)):
+        at = field_lines(model.__name__)
+        for name, field in model.model_fields.items():
+            entry = {"where": f"{types_src.rel}:{at.get(name, 0)}"}
+            schema = schema_of(field.annotation)
+            if schema:
+                entry["schema"] = schema
+            if field.description:
+                entry["description"] = " ".join(field.description.split())
+            out[section][name] = entry
+    init_src = Source(pkg, "__init__.py")
+    for node in init_src.tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            entry = {"where": init_src.where(node)}
+            schema = schema_of_source(node.annotation)
+            if schema:
+                entry["schema"] = schema
+            out["litellm_settings"][node.target.id] = entry
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id not in out["litellm_settings"]
+        ):
+            # no annotation: the type of a literal default (True/False; a number, which may be int or float)
+            value = node.value
+            kind = None
+            if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+                kind = "boolean"
+            elif isinstance(value, ast.Constant) and isinstance(value.value, int | float):
+                kind = "number"
+            elif isinstance(value, ast.Call) and receiver_name(value.func) in ("bool", "float", "int"):
+                kind = {"bool": "boolean", "float": "number", "int": "number"}[receiver_name(value.func)]  # type: ignore[index]
+            entry = {"where": init_src.where(node)}
+            if kind:
+                entry["schema"] = {"type": kind}
+            out["litellm_settings"][node.targets[0].id] = entry
+    sources["setting_types"] = {
+        "how": (
+            "router_settings: inspect.signature(litellm.Router.__init__) annotations; general_settings: "
+            "litellm.proxy._types.ConfigGeneralSettings fields (annotation, description); top level (key ''): "
+            "ConfigYAML fields; litellm_settings: annotations of module-level globals in litellm/__init__.py "
+            "(source form). Each annotation becomes a JSON Schema fragment where it says something checkable "
+            "(scalars, Literal, lists, mappings); where is the line of the annotation. A litellm global without an "
+            "annotation gets the type of its literal default (True/False: boolean; a number: number)"
+        ),
+    }
+    return {"setting_types": {k: dict(sorted(v.items())) for k, v in out.items()}}
+
+
+# --------------------------------------------------------------------------------------------------
 
 
 def build() -> dict:
@@ -764,6 +1199,11 @@ def build() -> dict:
     data.update(general_settings(pkg, sources))
     data.update(litellm_settings(pkg, sources, ps))
     data.update(value_sets(sources))
+    data.update(indirect_reads(pkg, sources))
+    data.update(secret_facts(pkg, sources))
+    data.update(alerting_channels(pkg, sources))
+    data.update(deployment_keys(pkg, sources))
+    data.update(setting_types(pkg, sources))
     data["sources"] = sources
     return data
 

@@ -16,11 +16,11 @@ from checks import assert_good_fix
 
 from autofix import registry
 from autofix.litellm_data import names
-from autofix.report import mask_line
 from autofix.runner import run
+from autofix.secrets import mask_line
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-X = {i: registry.find(i) for i in ("X1", "X2", "X3", "X4", "X5")}
+X = {m.id: m for m in registry.all_migrations() if m.id.startswith("X")}
 
 
 def fix(text: str, *ids: str, unsafe: bool = False):
@@ -42,6 +42,7 @@ def test_metadata():
         "X3": ("cooldown", "safe"),
         "X4": ("master-key", "mixed"),
         "X5": ("ignored-keys", "mixed"),
+        "X6": ("did-you-mean", "unsafe"),
     }
     ids = [m.id for m in registry.all_migrations()]
     assert ids[-5:] == ["X1", "X2", "X3", "X4", "X5"]  # after G1..G10
@@ -324,7 +325,9 @@ def test_x5_masks_secrets_it_carries():
     text = "litellm_settings:\n  master_key: sk-very-secret\n  redis_password: hunter2\n"
     result = fix(text, "X5", unsafe=True)
     assert "hunter2" not in repr(result.findings) and "sk-very-secret" not in repr(result.findings)
-    assert [f.manual for f in result.findings][0] == "it belongs under general_settings.master_key"
+    first = result.findings[0]  # where it belongs: X6 moves it there (issue 13), so X5 does not delete it
+    assert "X6 moves it to general_settings.master_key" in first.message
+    assert "master_key" in result.new_bytes.decode()
 
 
 def test_x5_whole_pipeline_leaves_only_keys_litellm_reads():

@@ -35,6 +35,12 @@ STRING_LISTS = [
     "routing_strategies",
     "optional_pre_call_checks",
     "alert_types",
+    "general_settings_read_indirect",
+    "general_settings_read_patterns",
+    "litellm_getattr_read",
+    "secret_pointer_params",
+    "publicly_known_master_key_sha256",
+    "alerting_channels",
 ]
 
 

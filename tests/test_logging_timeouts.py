@@ -65,15 +65,26 @@ def test_loadable_callbacks_are_kept(name):
     assert not fix(text, G5).changes
 
 
-@pytest.mark.parametrize("name", ["webhook", "file", "Langfuse", "my-logger"])
+@pytest.mark.parametrize("name", ["webhook", "file", "my-logger"])
 def test_bare_unknown_callbacks_are_removed(name):
     result = fix(f"litellm_settings:\n  json_logs: true\n  callbacks: [prometheus, {name}]\n", G5)
     assert result.new_bytes == b"litellm_settings:\n  json_logs: true\n  callbacks: [prometheus]\n"
     assert any("Empty module name" in m for m in messages(result))
 
 
+@pytest.mark.parametrize(("name", "meant"), [("Langfuse", "langfuse"), ("Prometheus", "prometheus")])
+def test_a_misspelled_callback_is_left_to_x6_which_renames_it(name, meant):
+    text = f"litellm_settings:\n  json_logs: true\n  callbacks: [datadog, {name}]\n"
+    assert not fix(text, G5).changes  # never deleted: X6 renames it (issue 13)
+    result = run(text.encode(), [registry.find("X6"), G5], unsafe=True)
+    assert (
+        result.new_bytes
+        == f"litellm_settings:\n  json_logs: true\n  callbacks: [datadog, {meant}]\n".encode()
+    )
+
+
 def test_a_typo_gets_a_suggestion():
-    result = fix("litellm_settings:\n  json_logs: true\n  callbacks: [Prometheus]\n", G5)
+    result = fix("litellm_settings:\n  json_logs: true\n  success_callback: [Prometheus]\n", G5)
     assert any("did you mean 'prometheus'?" in m for m in messages(result))
 
 

@@ -18,8 +18,8 @@ import yaml
 
 from autofix import registry
 from autofix.litellm_data import names
-from autofix.report import mask_line
 from autofix.runner import run
+from autofix.secrets import mask_line
 
 G5 = registry.find("G5")
 WEBHOOK = (

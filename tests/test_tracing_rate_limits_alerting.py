@@ -17,8 +17,8 @@ import yaml
 from checks import assert_good_fix
 
 from autofix import registry
-from autofix.report import mask_line
 from autofix.runner import run
+from autofix.secrets import mask_line
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 G8 = registry.find("G8")

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from autofix import registry, versions
-from autofix.document import MISSING, Change
+from autofix.changes import MISSING, Change
 from autofix.runner import run
 
 ROOT = Path(__file__).resolve().parent.parent

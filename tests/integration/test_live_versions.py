@@ -32,7 +32,7 @@ from fake_upstream import FakeUpstreamServer
 from itest_support import CONFIGS, FIXTURE, ProxyPool, autofix_failure, inference_calls, record, run_autofix
 
 from autofix import versions
-from autofix.document import MISSING
+from autofix.changes import MISSING
 
 pytestmark = pytest.mark.integration
 
