@@ -10,7 +10,7 @@ keys, each refused with one line (InputError) instead of a crash or a silent sur
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 import yaml
@@ -19,10 +19,39 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from autofix.errors import InputError
 
-# PyYAML's libyaml-backed safe loader when it is built in (it reads exactly what yaml.safe_load reads)
-SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+VALUE_TAG = "tag:yaml.org,2002:value"  # a plain `=` key; PyYAML reads it as the string "="
+_MEMO_LIMIT = 100_000  # entries in each memo below: a fleet in one process shares them
+_MEMO_MAX_LEN = 128  # longer scalars are rarely repeated; not worth keeping
+
+
+class _MemoResolver:
+    """PyYAML's implicit tag resolution, remembered per plain scalar.
+
+    The composer asks the resolver for the tag of every node; PyYAML's answer runs a few regular
+    expressions in Python each time, although a config repeats the same scalars (`true`, `300`,
+    `model_name`, ...) over and over. Without path resolvers (SafeLoader has none) the answer depends
+    only on the kind of node and, for a plain scalar, its text: PyYAML's own `resolve` computes it once.
+    """
+
+    _tags: dict[str, str] = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+            tags = _MemoResolver._tags
+            tag = tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= _MEMO_MAX_LEN and len(tags) < _MEMO_LIMIT:
+                    tags[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
+class SafeLoader(_MemoResolver, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """PyYAML's libyaml-backed safe loader when it is built in (it reads exactly what yaml.safe_load
+    reads; the pure-Python one otherwise), with the resolver's answers remembered."""
 
 
 def safe_load(text: str | bytes) -> Any:
@@ -238,21 +267,72 @@ def parse_tree(text: str) -> Node:
     return root
 
 
-class _Constructor(SafeConstructor):
-    """SafeConstructor whose merge-key handling (`<<: *x`) leaves the composed node tree unchanged.
+_MEMO_TAGS = frozenset(
+    {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
+)
+_scalars: dict[tuple[str, str], Any] = {}  # (tag, text) → the immutable value PyYAML constructed for it
 
-    PyYAML's flatten_mapping rewrites the mapping node in place; the Document needs the tree as written.
+
+class _Constructor(SafeConstructor):
+    """PyYAML's SafeConstructor, with two differences that change no value it returns.
+
+    - Merge keys (`<<: *x`) leave the composed node tree unchanged: PyYAML's flatten_mapping rewrites
+      the mapping node in place, and the Document needs the tree as written (so does a `=` key, which
+      PyYAML reads as the string "=" by retagging its node).
+    - Scalars are constructed with less ceremony: a string is its node's text (exactly what
+      `construct_yaml_str` returns), and an int, float, bool or null is constructed by PyYAML once per
+      distinct text and remembered (they are immutable). Mappings, sequences, other tags and every error
+      go through PyYAML's own code.
     """
 
+    def construct_object(self, node, deep=False):
+        if node.__class__ is ScalarNode:
+            tag = node.tag
+            if tag == STR_TAG:
+                return node.value
+            if tag in _MEMO_TAGS:
+                key = (tag, node.value)
+                try:
+                    return _scalars[key]
+                except KeyError:
+                    data = super().construct_object(node, deep=deep)
+                    if len(node.value) <= _MEMO_MAX_LEN and len(_scalars) < _MEMO_LIMIT:
+                        _scalars[key] = data
+                    return data
+        return super().construct_object(node, deep=deep)
+
     def construct_mapping(self, node, deep=False):
-        if isinstance(node, MappingNode) and any(k.tag == MERGE_TAG for k, _ in node.value):
-            node = MappingNode(node.tag, list(node.value), node.start_mark, node.end_mark, node.flow_style)
-        return super().construct_mapping(node, deep=deep)
+        if not isinstance(node, MappingNode):
+            return super().construct_mapping(node, deep=deep)  # PyYAML's error
+        for k, _ in node.value:
+            if k.tag == MERGE_TAG or k.tag == VALUE_TAG:
+                node = MappingNode(
+                    node.tag, list(node.value), node.start_mark, node.end_mark, node.flow_style
+                )
+                return super().construct_mapping(node, deep=deep)  # flatten_mapping below, on a copy
+        # SafeConstructor.construct_mapping without a merge key: flatten_mapping would change nothing
+        mapping = {}
+        construct = self.construct_object
+        for key_node, value_node in node.value:
+            key = construct(key_node, deep=deep)
+            if key.__class__ is not str and not isinstance(key, Hashable):
+                raise ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                )
+            mapping[key] = construct(value_node, deep=deep)
+        return mapping
 
     def flatten_mapping(self, node):
         merge: list = []
         kept: list = []
         for key_node, value_node in node.value:
+            if key_node.tag == VALUE_TAG:  # PyYAML retags the key node itself; here a copy of it
+                key_node = ScalarNode(
+                    STR_TAG, key_node.value, key_node.start_mark, key_node.end_mark, key_node.style
+                )
             if key_node.tag != MERGE_TAG:
                 kept.append((key_node, value_node))
                 continue

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+# what str.splitlines also splits on, besides \n
+_OTHER_BREAKS = re.compile(r"[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 class TextIndex:
@@ -15,7 +18,13 @@ class TextIndex:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        if _OTHER_BREAKS.search(text):
+            self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        else:  # only \n breaks lines (the usual case): the same offsets, summed in C
+            starts = [0, *accumulate(map(len, text.splitlines(keepends=True)))]
+            if text and not text.endswith("\n"):
+                starts.pop()  # the end of a last line without a break starts no line
+            self.starts = starts
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -1,0 +1,83 @@
+"""autofix.loader reads exactly what PyYAML's own safe_load reads, although it remembers the resolver's
+and the constructor's answers (the speed-ups must never change a value, a type or an error)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from autofix.errors import InputError
+from autofix.loader import parse, safe_load
+from autofix.verify import strict_equal
+
+HERE = Path(__file__).resolve().parent
+FILES = sorted((HERE / "corpus" / "litellm-1.110.2").glob("*.yaml")) + sorted(
+    (HERE.parent / "fixtures").rglob("*.yaml")
+)
+
+# The same texts under different tags, so a memo keyed by the text alone would mix them up
+TRICKY = [
+    "a: 1\nb: '1'\nc: !!str 1\nd: !!float 1\ne: 1.0\nf: 0x1f\ng: 0o17\nh: 017\ni: 1_000\nj: 1:30\n",
+    "a: yes\nb: 'yes'\nc: !!str yes\nd: Yes\ne: on\nf: ~\ng: null\nh: ''\ni: !!null ''\nj: NULL\n",
+    "a: .nan\nb: .inf\nc: -.inf\nd: 1e3\ne: 1.0e+3\nf: 2001-12-14\ng: 2001-12-14t21:59:43.10-05:00\n",
+    "=: 1\nb: !!binary aGVsbG8=\n1: int key\n'1': str key\n2.5: float key\n? [x]\n: 1\n",
+    "base: &b {x: 1, y: [1, 2]}\nm:\n  <<: *b\n  y: 3\nn:\n  <<: [*b, {z: 4}]\nalias: *b\n",
+    "set: !!set {a, b}\nomap: !!omap [{a: 1}, {b: 2}]\npairs: !!pairs [{a: 1}, {a: 2}]\n",
+]
+
+
+def _pure(text: str):
+    """PyYAML's pure-Python safe_load: no libyaml, no memo, no autofix code at all."""
+    return yaml.load(text, Loader=yaml.SafeLoader)
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_parse_reads_what_pyyaml_reads(text: str):
+    for _ in range(2):  # the second time from the memo
+        try:
+            expected = _pure(text)
+        except yaml.YAMLError:
+            with pytest.raises(InputError):
+                parse(text)
+            continue
+        if not isinstance(expected, dict):
+            continue
+        assert strict_equal(parse(text, untrusted=False)[1], expected)
+        assert strict_equal(safe_load(text), expected)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(HERE.parent)))
+def test_every_shipped_config_reads_as_pyyaml_reads_it(path: Path):
+    text = path.read_text(encoding="utf-8-sig")
+    expected = _pure(text)
+    if not isinstance(expected, dict):
+        return
+    try:
+        data = parse(text)[1]
+    except InputError:  # refused by an input guard (duplicate keys...): nothing to compare
+        return
+    assert strict_equal(data, expected)
+
+
+def test_a_value_key_is_read_as_the_string_pyyaml_reads():
+    root, data = parse("=: 1\nb: 2\n")
+    assert data == {"=": 1, "b": 2}
+    assert root.value[0][0].tag == "tag:yaml.org,2002:value"  # the tree stays as written
+
+
+def test_an_unhashable_key_is_refused_as_pyyaml_refuses_it():
+    with pytest.raises(yaml.YAMLError):
+        _pure("? [x]\n: 1\n")
+    with pytest.raises(InputError, match="unhashable"):
+        parse("? [x]\n: 1\n")
+
+
+def test_explicit_tags_the_memo_does_not_mix_up():
+    data = parse("a: !!int '7'\nb: '7'\nc: 7\nd: !!bool 'yes'\ne: 'yes'\n")[1]
+    assert data == {"a": 7, "b": "7", "c": 7, "d": True, "e": "yes"}
+    assert [type(v) for v in data.values()] == [int, str, int, bool, str]
+
+
+def test_a_bad_explicit_tag_still_fails_as_in_pyyaml():
+    with pytest.raises(InputError):
+        parse("a: !!int seven\n")
