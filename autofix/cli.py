@@ -725,10 +725,6 @@ def _build_app():
         from autofix.text import table
 
         rel = versions.releases()
-        print(
-            f"LiteLLM releases in the data: {rel[0]} to {rel[-1]} ({len(rel)} minor lines; "
-            f"--target-version defaults to {rel[-1]})"
-        )
         rows = [
             [
                 m.id,
@@ -741,6 +737,10 @@ def _build_app():
             for m in all_migrations()
         ]
         table(sys.stdout, ["id", "slug", "priority", "safety", "release", "title"], rows)
+        print(
+            f"\nLiteLLM releases in the data: {rel[0]} to {rel[-1]} ({len(rel)} minor lines; "
+            f"--target-version defaults to {rel[-1]})"
+        )
 
     @app.command("explain", help="Explain one fix: what it does, why, an example, and its safety.")
     def explain(fix: str = typer.Argument(..., help="A fix id (G1) or slug (prometheus).")) -> None:

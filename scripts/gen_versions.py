@@ -222,9 +222,10 @@ class Release:
     def py_files(self) -> list[str]:
         return sorted(n for n in self.names if n.startswith("litellm/") and n.endswith(".py"))
 
-    def proxy_trees(self) -> Iterator[tuple[str, ast.Module]]:
+    def proxy_trees(self, folders: tuple[str, ...] = ("proxy",)) -> Iterator[tuple[str, ast.Module]]:
+        prefixes = tuple(f"litellm/{folder}/" for folder in folders)
         for rel in self.py_files:
-            if rel.startswith("litellm/proxy/"):
+            if rel.startswith(prefixes):
                 try:
                     yield rel, self.tree(rel)
                 except SyntaxError:
@@ -374,7 +375,8 @@ def _first_locs(found: dict[str, list[str]]) -> dict[str, str]:
 
 
 def settings(r: Release) -> dict[str, dict[str, str]]:
-    reads = settings_reads_in(r.proxy_trees())
+    # the proxy, and the integrations it hands litellm_settings to (as gen_litellm_data.settings_reads)
+    reads = settings_reads_in(r.proxy_trees(("proxy", "integrations")))
     out = {
         "general_settings": _first_locs(reads["general_settings"]),
         "litellm_settings_read": _first_locs(reads["litellm_settings"]),

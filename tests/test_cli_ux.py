@@ -72,7 +72,7 @@ def test_a_mistyped_command_is_named_not_taken_for_a_file(config):
     assert r.returncode == 2
     assert r.stderr.strip() == (
         "autofix: unknown command 'aply'; did you mean 'apply'? "
-        "(commands: check, apply, list, explain, restore, probe)"
+        "(commands: check, apply, list, explain, restore, probe, schema)"
     )
     assert r.stdout == "" and config.read_bytes() == before
     r = autofix("restor", config)
@@ -382,11 +382,13 @@ def test_list_is_a_table_on_a_terminal_and_plain_columns_in_a_pipe():
     import pty
 
     plain = autofix("list").stdout.splitlines()
-    assert plain[0].split() == ["id", "slug", "priority", "safety", "title"]
-    assert [line.split()[0] for line in plain[1:]] == [f"G{n}" for n in range(1, 11)] + [
-        f"X{n}" for n in range(1, 6)
-    ]
-    assert plain[1].index("prometheus") == plain[0].index("slug")  # aligned columns
+    assert plain[0].split() == ["id", "slug", "priority", "safety", "release", "title"]
+    rows = [line for line in plain[1:] if line.strip()][:-1]  # the last line names the releases
+    assert [line.split()[0] for line in rows] == (
+        ["X6"] + [f"R{n}" for n in range(1, 7)] + [f"G{n}" for n in range(1, 11)] + [f"X{n}" for n in range(1, 6)]
+    )
+    assert plain[1].index("did-you-mean") == plain[0].index("slug")  # aligned columns
+    assert plain[-1].startswith("LiteLLM releases in the data:")
     pid, fd = pty.fork()
     if pid == 0:  # the child: autofix list on a terminal
         os.environ.update({"COLUMNS": "120", "LINES": "40", "TERM": "xterm"})

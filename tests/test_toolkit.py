@@ -65,19 +65,21 @@ def _run(fix, data: bytes, *, unsafe: bool = False):
     return run(data, [Migration("T1", "test", "p0", "safe", "t", "", fix)], unsafe=unsafe)
 
 
-def test_report_names_the_line_a_deleted_key_had():
+def test_a_finding_gets_the_line_of_its_path_on_disk_or_the_line_it_names():
     def fix(ctx: Context):
-        line = ctx.doc.line(("a", "gone"))
         if ctx.doc.delete(("a", "gone")):
-            ctx.report("removed it", ("a", "gone"), line=line)
-        ctx.warn("and this", ("a",), line=7)
+            ctx.report("removed it", ("a", "gone"))  # deleted: still its line in the file on disk
+        ctx.warn("and this", None, line=7)  # no path: the line it names
         ctx.report("where the path is", ("b",))
+        ctx.report("a new key", ("a", "new"))  # not on disk: its nearest existing parent
+        ctx.doc.set(("a", "new"), 1)
 
     result = _run(fix, b"a:\n  keep: 1\n  gone: 2\nb: 3\n")
     assert [(f.message, f.line, f.kind) for f in result.findings] == [
         ("removed it", 3, "info"),
         ("and this", 7, "warning"),
-        ("where the path is", 3, "info"),
+        ("where the path is", 4, "info"),
+        ("a new key", 1, "info"),
     ]
 
 
