@@ -487,6 +487,8 @@ def restore_command(path: Path, *, list_: bool = False, which: str | None = None
     except InputError as exc:
         _err(str(exc.located(str(path))))
         return EXIT_ERROR
+    for name in done.skipped:
+        print(f"skipped the damaged backup record {name} (left by an interrupted run; 'restore --list' shows it)")
     b = next((b for stamp, b in info.items() if done.backup.name.endswith(f".{stamp}.bak")), None)
     if b is not None:
         by = f" by the apply of {', '.join(b.fixes)}" if b.fixes else ""

@@ -359,6 +359,7 @@ class Restored:
     hand_edited: bool  # the bytes replaced were not autofix's output (edits made after that apply)
     removed: bool  # the used backup (.bak, .patch, .json) was deleted
     left: int  # backups of this config that remain
+    skipped: tuple[str, ...] = ()  # newer records that were damaged (an interrupted run) and passed over
 
 
 def list_backups(path: Path) -> list[Backup]:
@@ -407,15 +408,23 @@ def restore(path: Path, which: str | None = None, *, keep: bool = False) -> Rest
                     f"{which!r}; 'autofix restore --list {path}' lists them"
                 )
             meta = matches[0]
-    try:
-        record = json.loads(meta.read_text())
-        backup = meta.with_name(record["backup"])
-        record["old_sha256"]
-    except (OSError, ValueError, KeyError, TypeError):
+    # the newest backup whose record is whole: a record left damaged by an interrupted run is passed
+    # over (and said so), never guessed from; a backup picked by name must be whole itself
+    candidates = [meta] if which is not None else list(reversed(found))
+    skipped: list[str] = []
+    record = None
+    for meta in candidates:
+        record = _read_record(meta)
+        if record is not None:
+            break
+        skipped.append(meta.name)
+    if record is None:
         raise InputError(
-            f"the backup record {meta.name} is damaged (an interrupted run?); restore "
-            f"by hand from {meta.parent}, or delete that record"
-        ) from None
+            f"the backup record {skipped[-1]} is damaged (an interrupted run?)"
+            + (f", and so are the {len(skipped) - 1} older ones" if len(skipped) > 1 else "")
+            + f"; restore by hand from {meta.parent}, or delete that record"
+        )
+    backup = meta.with_name(record["backup"])
     try:
         data = backup.read_bytes()
     except OSError as exc:
@@ -440,4 +449,15 @@ def restore(path: Path, which: str | None = None, *, keep: bool = False) -> Rest
             f"permission denied writing {exc.filename or real.parent}; nothing was changed"
         ) from None
     hand_edited = kept is not None and _sha256(current) != record.get("new_sha256")
-    return Restored(backup, kept, hand_edited, not keep, len(backups(path)))
+    return Restored(backup, kept, hand_edited, not keep, len(backups(path)), tuple(skipped))
+
+
+def _read_record(meta: Path) -> dict | None:
+    """A backup record, or None when it cannot be read whole (a run killed while writing it)."""
+    try:
+        record = json.loads(meta.read_text())
+        if isinstance(record, dict) and isinstance(record["backup"], str) and record["old_sha256"]:
+            return record
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None

@@ -180,3 +180,28 @@ def test_secrets_are_masked_in_diff_and_findings(tmp_path):
     assert "sk-master-SECRET456" in r.stdout
     r = autofix("apply", path)
     assert r.returncode == 0 and "SECRET" not in r.stdout + r.stderr
+
+
+def test_restore_passes_over_a_damaged_newest_record_and_says_so(config):
+    """A run killed while it wrote its backup record leaves a truncated .json: restore uses the newest
+    whole backup, names the record it skipped, and keeps the current bytes."""
+    original = config.read_bytes()
+    assert autofix("apply", "--only", "p0", config).returncode == 0  # backup 1: the original
+    after_p0 = config.read_bytes()
+    assert autofix("apply", config).returncode == 0  # backup 2: after p0
+    folder = config.parent / ".autofix-backups"
+    records = sorted(folder.glob("*.json"))
+    assert len(records) == 2
+    records[-1].write_bytes(records[-1].read_bytes()[:20])  # the newest record, cut short
+    current = config.read_bytes()
+    r = autofix("restore", config)
+    assert r.returncode == 0, r.stderr
+    assert f"skipped the damaged backup record {records[-1].name}" in r.stdout
+    assert config.read_bytes() == original and original != after_p0
+    saved = list(folder.glob("*.pre-restore"))
+    assert len(saved) == 1 and saved[0].read_bytes() == current
+    records[0].write_bytes(b"{")  # now every record left is damaged: one line, nothing written
+    config.write_bytes(current)
+    r = autofix("restore", config)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "damaged" in r.stderr
+    assert config.read_bytes() == current

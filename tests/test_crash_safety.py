@@ -311,16 +311,12 @@ def test_sigkill_at_every_write_point_and_at_random_moments(clean_run, tmp_path)
         assert planned_by_phase[phase] >= 4, f"too few kill points in phase {phase}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: writer.restore() json.loads()s a truncated .json backup record (left by a run killed "
-    "while _write_new wrote it in place) and dies with a JSONDecodeError traceback",
-)
 def test_a_kill_while_the_backup_record_is_written_leaves_restore_usable(clean_run, tmp_path):
     """A run killed while it writes the backup's .json record leaves a truncated record behind."""
     new, events = clean_run
-    meta_writes = [i for i, e in enumerate(events) if e[0] == "os.write" and e[1] == "autofix.writer:_write_new"]
-    n = sum(1 for e in events[: meta_writes[-1] + 1] if e[0] == "os.write")  # the record is written last
+    # the writer's own writes: the backup, its patch, its record, then the new config's temp file
+    writes = [i for i, e in enumerate(events) if e[0] == "os.write" and e[1] == "autofix.writer:_write_all"]
+    n = sum(1 for e in events[: writes[-2] + 1] if e[0] == "os.write")  # the record: written just before
     config = _prepare(tmp_path / "c")
     r = subprocess.run(_child(f"'os.write', {n}, 'mid'"), cwd=config.parent, env=_env(config.parent / "tmp"),
                        capture_output=True, timeout=60)
