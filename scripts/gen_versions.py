@@ -52,7 +52,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 OUT = REPO_ROOT / "autofix" / "data" / "versions.json"
 CACHE = Path.home() / ".cache" / "autofix-wheels"
 FIRST_MINOR = 53  # the index has no 1.15-1.52
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # bumped: litellm_settings reads in litellm/integrations too
 
 # Categories: section -> what the proxy reads there. Each maps a name to its source line.
 CATEGORIES = (
@@ -293,6 +293,13 @@ def router_init(r: Release) -> tuple[str, ast.FunctionDef | ast.AsyncFunctionDef
             init = method(cls, "__init__")
             if init is not None and len(args_of(init)) > 3:
                 return rel, init
+    # 1.110 era: the parameters live on a module-level `_router_init` in litellm/router.py, which
+    # Router.__init__ binds calls against (its body is never run)
+    rel = "litellm/router.py"
+    if r.has(rel):
+        for node in r.tree(rel).body:
+            if isinstance(node, ast.FunctionDef) and node.name == "_router_init" and len(args_of(node)) > 3:
+                return rel, node
     raise LookupError(f"{r.version}: no router constructor")
 
 
@@ -564,6 +571,10 @@ def value_sets(r: Release) -> dict[str, dict[str, str]]:
             for v, line in strings_in(a.annotation):
                 rs.setdefault(v, f"{rrel}:{line}")
     rs.setdefault("simple-shuffle", f"{rrel}:{rinit.lineno}")
+    alias = "litellm/types/litellm_params.py"  # 1.110 era: the annotation names a Literal alias
+    if r.has(alias) and (node := assigned_value(r.tree(alias), "RoutingStrategyName")):
+        for v, line in strings_in(node.value):  # type: ignore[attr-defined]
+            rs.setdefault(v, f"{alias}:{line}")
     rel = "litellm/types/router.py"
     if r.has(rel):
         tree = r.tree(rel)
