@@ -206,9 +206,13 @@ def _outcomes(
             # Ctrl-C reaches the workers too: each finishes the file it is writing (batch holds the
             # interrupt back meanwhile); the files not started are cancelled
             pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-            futures = [pool.submit(
-                    _worker, (f, ids, unsafe, write, opt, edit_outside, assume_litellm, preview, versions.target())
-                ) for f in files]
+            futures = [
+                pool.submit(
+                    _worker,
+                    (f, ids, unsafe, write, opt, edit_outside, assume_litellm, preview, versions.target()),
+                )
+                for f in files
+            ]
             try:
                 for future in futures:
                     outcome = future.result()
@@ -279,7 +283,9 @@ def process(
         target = versions.use(target_version)
         since = versions.resolve(from_version) if from_version else None
         if since is not None and versions.key(since) >= versions.key(target):
-            raise versions.VersionError(f"--from-version {from_version} is not older than the target {target}")
+            raise versions.VersionError(
+                f"--from-version {from_version} is not older than the target {target}"
+            )
         plan = registry.select(only, skip, target=target, since=since)
     except (registry.SelectionError, versions.VersionError) as exc:
         _err(str(exc))
@@ -488,7 +494,9 @@ def restore_command(path: Path, *, list_: bool = False, which: str | None = None
         _err(str(exc.located(str(path))))
         return EXIT_ERROR
     for name in done.skipped:
-        print(f"skipped the damaged backup record {name} (left by an interrupted run; 'restore --list' shows it)")
+        print(
+            f"skipped the damaged backup record {name} (left by an interrupted run; 'restore --list' shows it)"
+        )
     b = next((b for stamp, b in info.items() if done.backup.name.endswith(f".{stamp}.bak")), None)
     if b is not None:
         by = f" by the apply of {', '.join(b.fixes)}" if b.fixes else ""
@@ -608,7 +616,9 @@ def _build_app():
         metavar="X",
         help="Run only the release-to-release migrations after this release, up to the target.",
     )
-    debug_opt = typer.Option(False, "--debug", help="Show the traceback of an internal error (or AUTOFIX_DEBUG=1).")
+    debug_opt = typer.Option(
+        False, "--debug", help="Show the traceback of an internal error (or AUTOFIX_DEBUG=1)."
+    )
     outside_opt = typer.Option(
         False,
         "--edit-outside-includes",

@@ -137,8 +137,13 @@ def _drop_included(targets: Targets, found: list[Path]) -> None:
             if is_inside(path, Path(os.path.realpath(by.parent))):
                 targets.skipped.append((path, f"included by {by} (fixed through it)"))
             else:  # not fixed on its own either: its top-level sections would replace the including config's
-                targets.skipped.append((path, f"included by {by} from outside its folder (fixed through it only "
-                                              "with --edit-outside-includes)"))
+                targets.skipped.append(
+                    (
+                        path,
+                        f"included by {by} from outside its folder (fixed through it only "
+                        "with --edit-outside-includes)",
+                    )
+                )
 
 
 def expand(args: list[str]) -> Targets:

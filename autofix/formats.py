@@ -92,8 +92,9 @@ def file_json(
         entry["backup"] = str(o.written.backup)
         entry["patch"] = str(o.written.patch)
     if o.written_files():
-        entry["backups"] = [{"file": str(w.path), "backup": str(w.backup), "patch": str(w.patch)}
-                            for w in o.written_files()]
+        entry["backups"] = [
+            {"file": str(w.path), "backup": str(w.backup), "patch": str(w.patch)} for w in o.written_files()
+        ]
     return entry
 
 
@@ -180,7 +181,11 @@ def render_sarif(
                 name: first_line
                 if name == first_file
                 else next(
-                    (f.line for f in r.findings if f.migration == mid and f.line and (f.file or o.name) == name),
+                    (
+                        f.line
+                        for f in r.findings
+                        if f.migration == mid and f.line and (f.file or o.name) == name
+                    ),
                     None,
                 )
                 for name in files
@@ -191,7 +196,9 @@ def render_sarif(
                     **({"ruleIndex": index[mid]} if mid in index else {}),
                     "level": "note" if write else "warning",
                     "kind": "pass" if write else "fail",
-                    "message": {"text": f"autofix {done} {mid} in {', '.join(files)}: {', '.join(paths[:8])}"},
+                    "message": {
+                        "text": f"autofix {done} {mid} in {', '.join(files)}: {', '.join(paths[:8])}"
+                    },
                     "locations": [location(name, line) for name, line in lines.items()],
                 }
             )
@@ -275,10 +282,14 @@ def render_github(outcomes: list[Outcome], *, write: bool, show_secrets: bool) -
                     via = f" (included by {o.name})" if changed != o.name else ""
                     lines.append(
                         f"::warning file={_gh_escape(changed, prop=True)}{at},title=autofix {mid}::"
-                        + _gh_escape(f"{mid} would change this file{via}: run autofix apply --only {mid} {o.name}")
+                        + _gh_escape(
+                            f"{mid} would change this file{via}: run autofix apply --only {mid} {o.name}"
+                        )
                     )
         for f in r.findings:
-            level = "error" if f.blocks_startup else "warning" if f.kind in ("warning", "refused") else "notice"
+            level = (
+                "error" if f.blocks_startup else "warning" if f.kind in ("warning", "refused") else "notice"
+            )
             msg = f.message if show_secrets else mask_line(f.message)
             if f.manual:
                 msg += f" Fix by hand: {f.manual if show_secrets else mask_line(f.manual)}"

@@ -346,8 +346,11 @@ class ConfigSet:
     def changed_since(self, checkpoint: tuple) -> list[tuple[Member, list[Change]]]:
         """The files changed since `checkpoint`, with their changes (paths as in each file)."""
         docs, _ = checkpoint
-        return [(m, m.doc.changes[cp[3]:]) for m, cp in zip(self.members, docs, strict=True)
-                if len(m.doc.changes) > cp[3]]
+        return [
+            (m, m.doc.changes[cp[3] :])
+            for m, cp in zip(self.members, docs, strict=True)
+            if len(m.doc.changes) > cp[3]
+        ]
 
     @property
     def _pending(self) -> bool:

@@ -187,7 +187,9 @@ class EditPlanner:
             if (isinstance(node, MappingNode) and isinstance(value, dict) and isinstance(current, dict)) or (
                 isinstance(node, SequenceNode) and isinstance(value, list) and isinstance(current, list)
             ):  # keep the text of what did not change
-                return [Edit(node.start_mark.index, node.end_mark.index, self._flow_text(node, current, value))]
+                return [
+                    Edit(node.start_mark.index, node.end_mark.index, self._flow_text(node, current, value))
+                ]
             inline = render_inline(value)
             return [Edit(node.start_mark.index, node.end_mark.index, inline or render_flow(value))]
         # replace the whole value after the key's colon (or the whole item after its dash)
@@ -200,7 +202,9 @@ class EditPlanner:
             end = self._content_end(node)
             line_end = self._ix.line_end(start)
             if end > line_end and self.text[end : self._ix.line_end(end)].lstrip().startswith("#"):
-                end = self._ix.line_end(end)  # the last line's comment is on what is replaced: it goes with it
+                end = self._ix.line_end(
+                    end
+                )  # the last line's comment is on what is replaced: it goes with it
             if end > line_end and self.text[start:line_end].strip().startswith("#"):
                 # `key:  # why` over a block: the comment stays on the key's line
                 edits = [Edit(line_end, end, rest, depth=VALUE_FIRST)]
@@ -319,7 +323,9 @@ class EditPlanner:
         parent = loc.chain[-1]
         if not isinstance(parent, MappingNode) or parent.flow_style:
             raise CannotMoveText
-        if len(parent.value) == 1:  # the only key: its mapping becomes `{}`, keeping the comment on its key line
+        if (
+            len(parent.value) == 1
+        ):  # the only key: its mapping becomes `{}`, keeping the comment on its key line
             holder = self._locate(src[:-1]) if len(src) > 1 else None
             if holder is None or holder.key_node is None or get_in(self.data, src[:-1]) != {src[-1]: value}:
                 raise CannotMoveText

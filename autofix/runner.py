@@ -52,7 +52,9 @@ class Result:
         """The files a migration changed: the config and/or its included files."""
         own = self.changes if self.own_changes is None else self.own_changes
         names = [self.name] if any(c.migration == migration for c in own) else []
-        return names + [str(i.path) for i in self.included if any(c.migration == migration for c in i.changes)]
+        return names + [
+            str(i.path) for i in self.included if any(c.migration == migration for c in i.changes)
+        ]
 
     @property
     def changed(self) -> bool:
@@ -110,7 +112,11 @@ def _no_section_beside_a_misspelling(ctx: Context, before: set) -> None:
     for new in set(root) - before:
         for old in before:
             claim = ctx.claimed((old,))
-            if claim and isinstance(new, str) and re.search(rf"(?<![\w.]){re.escape(new)}(?![\w.])", claim[1]):
+            if (
+                claim
+                and isinstance(new, str)
+                and re.search(rf"(?<![\w.]){re.escape(new)}(?![\w.])", claim[1])
+            ):
                 raise _BesideAMisspelling(
                     f"it would add a section {new} beside {old}, which {claim[0]} renames to {new}; "
                     f"run with --unsafe-fixes (or rename {old} by hand) first",
@@ -118,7 +124,9 @@ def _no_section_beside_a_misspelling(ctx: Context, before: set) -> None:
                 )
 
 
-def _hold_back_unread(doc: ConfigSet, m: Migration, ctx: Context, checkpoint: tuple, before: int, keys_before) -> bool:
+def _hold_back_unread(
+    doc: ConfigSet, m: Migration, ctx: Context, checkpoint: tuple, before: int, keys_before
+) -> bool:
     """A fix never writes what the target release does not read: undo it and say why."""
     written = doc.changes[before:]
     if not written:
@@ -175,16 +183,21 @@ def _held_back(m: Migration, held: list, rest: list, root: str) -> Finding:
         return f"{c.kind} {format_path(c.path)}: {value}"
 
     names = ", ".join(member.name for member, _ in held)
-    message = (f"not fixed: it would change {names}, included by {root} from outside its folder, which autofix "
-               "reads but does not write without --edit-outside-includes; none of this fix was made")
+    message = (
+        f"not fixed: it would change {names}, included by {root} from outside its folder, which autofix "
+        "reads but does not write without --edit-outside-includes; none of this fix was made"
+    )
     parts = []
     more = False
     for member, changes in [*held, *rest]:
         more = more or len(changes) > MAX_MANUAL_STEPS
         parts.append(f"{member.name}: {listed([step(c) for c in changes], MAX_MANUAL_STEPS, sep='; ')}")
     manual = "edit " + "; and ".join(parts)
-    manual += (" (autofix --dry-run --edit-outside-includes shows every change as a diff)" if more else
-               " (or let autofix make them with --edit-outside-includes)")
+    manual += (
+        " (autofix --dry-run --edit-outside-includes shows every change as a diff)"
+        if more
+        else " (or let autofix make them with --edit-outside-includes)"
+    )
     member, changes = held[0]
     line = (member.first or member.doc).line(changes[0].path)
     return Finding(m.id, message, line=line, manual=manual, kind="refused", file=member.name)
@@ -253,7 +266,9 @@ def run(
         IncludedFile(m.path, m.data, m.doc.render(), list(m.doc.changes), m.outside) for m in cs.members[1:]
     ]
     if any(i.changed and not cs.writable(m) for i, m in zip(result.included, cs.members[1:], strict=True)):
-        raise VerificationError("a fix changed an included file outside the config's folder; nothing was written")
+        raise VerificationError(
+            "a fix changed an included file outside the config's folder; nothing was written"
+        )
     if optional:
         result.optional = _would_change(cs, optional)
     return result

@@ -287,7 +287,9 @@ class TextReport:
                     f"{written.patch})"
                 )
             if result.findings:
-                self.out.line("  lines:  the findings' lines are those of the file before the fixes (the backup)")
+                self.out.line(
+                    "  lines:  the findings' lines are those of the file before the fixes (the backup)"
+                )
 
     def _hidden(self, outcome: Outcome) -> None:
         result = outcome.result

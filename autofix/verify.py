@@ -36,8 +36,9 @@ def expected_data(old: Any, changes: list[Change], *, in_place: bool = False) ->
     return expected
 
 
-def verify(old_text: str, new_text: str, changes: list[Change], *, old_data: Any = None,
-           new_data: Any = None) -> None:
+def verify(
+    old_text: str, new_text: str, changes: list[Change], *, old_data: Any = None, new_data: Any = None
+) -> None:
     """Raise VerificationError unless new_text == old_text plus exactly the declared changes.
 
     `old_data`/`new_data`, when given, are those texts as PyYAML already loaded them (the runner has
@@ -49,8 +50,11 @@ def verify(old_text: str, new_text: str, changes: list[Change], *, old_data: Any
         except yaml.YAMLError as exc:
             raise VerificationError(f"the fixed config does not parse ({exc}); nothing was written") from None
     new = new_data
-    expected = expected_data(old_data, changes, in_place=True) if old_data is not None else expected_data(
-        load(old_text), changes)
+    expected = (
+        expected_data(old_data, changes, in_place=True)
+        if old_data is not None
+        else expected_data(load(old_text), changes)
+    )
     if strict_equal(expected, new):
         return
     from deepdiff import DeepDiff  # only needed to explain a failure

@@ -58,8 +58,14 @@ def measure(cmd: list[str], runs: int, cwd: Path | None = None) -> dict[str, flo
         if i:  # the first run warms the page cache and is not counted
             cpu.append(usage.ru_utime + usage.ru_stime)
             wall.append(elapsed)
-    return {"cpu": statistics.median(cpu), "wall": statistics.median(wall), "cpu_min": min(cpu),
-            "cpu_max": max(cpu), "wall_min": min(wall), "wall_max": max(wall)}
+    return {
+        "cpu": statistics.median(cpu),
+        "wall": statistics.median(wall),
+        "cpu_min": min(cpu),
+        "cpu_max": max(cpu),
+        "wall_min": min(wall),
+        "wall_max": max(wall),
+    }
 
 
 def autofix_cmd(*args: str) -> list[str]:
@@ -70,7 +76,9 @@ def autofix_cmd(*args: str) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5, help="counted runs per command (median reported)")
-    ap.add_argument("--quick", action="store_true", help="smaller inputs, 3 runs: a smoke test, not the figures")
+    ap.add_argument(
+        "--quick", action="store_true", help="smaller inputs, 3 runs: a smoke test, not the figures"
+    )
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = ap.parse_args()
     runs = 3 if args.quick else args.runs
@@ -79,8 +87,10 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="autofix-bench-"))
     try:
-        figures: dict[str, object] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                                                 f"Python {platform.python_version()}", "runs": runs}
+        figures: dict[str, object] = {
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "runs": runs,
+        }
         print(f"# autofix benchmark ({figures['machine']}; median of {runs} runs after a warm-up)")
         per_size = {}
         for n in sizes:
@@ -88,9 +98,11 @@ def main() -> int:
             fix = measure(autofix_cmd("--dry-run", str(path)), runs)
             base = measure([sys.executable, "-c", ROUND_TRIP, str(path)], runs)
             per_size[n] = {"autofix": fix, "round_trip": base, "bytes": path.stat().st_size}
-            print(f"{n:>6} models ({path.stat().st_size / 1e6:.2f} MB): autofix --dry-run {fix['cpu']:.2f} s CPU "
-                  f"({fix['wall']:.2f} s wall), ruamel load+dump {base['cpu']:.2f} s CPU ({base['wall']:.2f} s wall) "
-                  f"-> ratio {fix['cpu'] / base['cpu']:.2f}")
+            print(
+                f"{n:>6} models ({path.stat().st_size / 1e6:.2f} MB): autofix --dry-run {fix['cpu']:.2f} s CPU "
+                f"({fix['wall']:.2f} s wall), ruamel load+dump {base['cpu']:.2f} s CPU ({base['wall']:.2f} s wall) "
+                f"-> ratio {fix['cpu'] / base['cpu']:.2f}"
+            )
         mid, big = sizes[-2], sizes[-1]
         ratio_rt = per_size[mid]["autofix"]["cpu"] / per_size[mid]["round_trip"]["cpu"]
         scale = per_size[big]["autofix"]["cpu"] / per_size[mid]["autofix"]["cpu"]
@@ -99,15 +111,19 @@ def main() -> int:
         version = measure(autofix_cmd("--version"), runs * 2)
         bare = measure([sys.executable, "-c", "pass"], runs * 2)
         startup = version["cpu"] / bare["cpu"]
-        print(f"start-up: autofix --version {version['cpu'] * 1000:.0f} ms CPU, python -c pass "
-              f"{bare['cpu'] * 1000:.0f} ms CPU -> ratio {startup:.1f}")
+        print(
+            f"start-up: autofix --version {version['cpu'] * 1000:.0f} ms CPU, python -c pass "
+            f"{bare['cpu'] * 1000:.0f} ms CPU -> ratio {startup:.1f}"
+        )
 
         fleet = write_fleet(work, fleet_size)
         one = measure(autofix_cmd("--check", str(fleet)), max(3, runs // 2))
         two = measure(autofix_cmd("--check", "--jobs", "2", str(fleet)), max(3, runs // 2))
         fps1, fps2 = fleet_size / one["wall"], fleet_size / two["wall"]
-        print(f"fleet of {fleet_size} configs (--check): {fps1:.0f} files/s in one process, {fps2:.0f} files/s "
-              f"with --jobs 2 -> speed-up {fps2 / fps1:.2f}")
+        print(
+            f"fleet of {fleet_size} configs (--check): {fps1:.0f} files/s in one process, {fps2:.0f} files/s "
+            f"with --jobs 2 -> speed-up {fps2 / fps1:.2f}"
+        )
 
         targets = [
             (f"dry-run / ruamel round trip at {mid} models", ratio_rt, "<=", 1.0),
@@ -121,9 +137,14 @@ def main() -> int:
             met = value <= target if op == "<=" else value >= target
             ok &= met
             print(f"| {label} | {value:.2f} | {op} {target} | {'yes' if met else 'NO'} |")
-        figures.update({"sizes": per_size, "startup": {"autofix": version, "python": bare},
-                        "fleet": {"files": fleet_size, "jobs1": one, "jobs2": two},
-                        "targets": [{"figure": t[0], "value": t[1], "target": f"{t[2]} {t[3]}"} for t in targets]})
+        figures.update(
+            {
+                "sizes": per_size,
+                "startup": {"autofix": version, "python": bare},
+                "fleet": {"files": fleet_size, "jobs1": one, "jobs2": two},
+                "targets": [{"figure": t[0], "value": t[1], "target": f"{t[2]} {t[3]}"} for t in targets],
+            }
+        )
         if args.json:
             args.json.write_text(json.dumps(figures, indent=2))
         if args.quick:

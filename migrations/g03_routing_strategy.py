@@ -33,6 +33,7 @@ strategies are left alone; leftover `routing_strategy_args` are harmless. Adding
 limits (top level, `litellm_params`, `model_info`) and does nothing for one without any
 (`router_utils/pre_call_checks/model_rate_limit_check.py`).
 """
+
 from autofix.values import deployments
 
 ID = "G3"

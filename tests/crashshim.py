@@ -28,8 +28,17 @@ import sys
 import tempfile
 import time
 
-FUNCTIONS = ("os.open", "os.write", "os.fsync", "os.close", "os.fchmod", "os.replace", "os.mkdir", "os.unlink",
-             "tempfile.mkstemp")
+FUNCTIONS = (
+    "os.open",
+    "os.write",
+    "os.fsync",
+    "os.close",
+    "os.fchmod",
+    "os.replace",
+    "os.mkdir",
+    "os.unlink",
+    "tempfile.mkstemp",
+)
 
 _counts: dict[str, int] = {}
 
@@ -55,7 +64,9 @@ def _describe(name: str, args: tuple) -> str:
 
 def install(target: str, n: int, when: str = "before", arg: str = "") -> None:
     trace = open(arg, "a", buffering=1) if target == "trace" else None  # noqa: SIM115
-    real = {name: getattr(os if name.startswith("os.") else tempfile, name.split(".")[1]) for name in FUNCTIONS}
+    real = {
+        name: getattr(os if name.startswith("os.") else tempfile, name.split(".")[1]) for name in FUNCTIONS
+    }
     real_write = real["os.write"]
 
     def wrap(name: str):

@@ -15,8 +15,14 @@ UNIFIED = ROOT / "fixtures" / "litellm-unified.yaml"
 
 def autofix(*args, cwd=None, env=None):
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "autofix", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=full_env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "autofix", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -123,7 +129,11 @@ def test_default_config_name_is_found_and_named(config):
         ("list.yaml", b"- a\n- b\n", "top level is a list"),
         ("bad.yaml", b"a: [1,\nb: 2\n", "invalid YAML"),
         ("tmpl.yaml", b"model_list:\n  - model_name: {{ name }}\n", "Jinja template"),
-        ("dup.yaml", b"router_settings:\n  timeout: 1\n  timeout: 2\n", "duplicate key 'timeout' at lines 2 and 3"),
+        (
+            "dup.yaml",
+            b"router_settings:\n  timeout: 1\n  timeout: 2\n",
+            "duplicate key 'timeout' at lines 2 and 3",
+        ),
         ("latin1.yaml", b"a: caf\xe9\n", "not UTF-8"),
     ],
 )

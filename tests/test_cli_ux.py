@@ -385,7 +385,10 @@ def test_list_is_a_table_on_a_terminal_and_plain_columns_in_a_pipe():
     assert plain[0].split() == ["id", "slug", "priority", "safety", "release", "title"]
     rows = [line for line in plain[1:] if line.strip()][:-1]  # the last line names the releases
     assert [line.split()[0] for line in rows] == (
-        ["X6"] + [f"R{n}" for n in range(1, 7)] + [f"G{n}" for n in range(1, 11)] + [f"X{n}" for n in range(1, 6)]
+        ["X6"]
+        + [f"R{n}" for n in range(1, 7)]
+        + [f"G{n}" for n in range(1, 11)]
+        + [f"X{n}" for n in range(1, 6)]
     )
     assert plain[1].index("did-you-mean") == plain[0].index("slug")  # aligned columns
     assert plain[-1].startswith("LiteLLM releases in the data:")

@@ -33,18 +33,31 @@ def _env(tmp: Path) -> dict[str, str]:
 
 def _slow_apply(target: str, cwd: Path, tmp: Path) -> subprocess.Popen:
     """`autofix apply target`, sleeping HOLD seconds (with the lock held) before its rename."""
-    code = (f"import crashshim; crashshim.install('sleep', 1, '', '{HOLD}'); "
-            f"from autofix.cli import main; main(['apply', {target!r}])")
-    return subprocess.Popen([sys.executable, "-c", code], cwd=cwd, env=_env(tmp), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    code = (
+        f"import crashshim; crashshim.install('sleep', 1, '', '{HOLD}'); "
+        f"from autofix.cli import main; main(['apply', {target!r}])"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env=_env(tmp),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="module")
 def new_bytes(tmp_path_factory) -> bytes:
     folder = tmp_path_factory.mktemp("clean")
     (folder / "config.yaml").write_bytes(OLD)
-    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "config.yaml"], cwd=folder, env=_env(folder),
-                       capture_output=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "apply", "config.yaml"],
+        cwd=folder,
+        env=_env(folder),
+        capture_output=True,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
     return (folder / "config.yaml").read_bytes()
 
@@ -62,7 +75,9 @@ def test_two_applies_at_once_take_turns(tmp_path, new_bytes):
         config.write_bytes(OLD)
         (folder / "link.yaml").symlink_to("config.yaml")
         # the same file named three ways: the lock is keyed by the real path
-        names = [("config.yaml", "config.yaml"), ("config.yaml", str(config)), ("link.yaml", "config.yaml")][n % 3]
+        names = [("config.yaml", "config.yaml"), ("config.yaml", str(config)), ("link.yaml", "config.yaml")][
+            n % 3
+        ]
         procs = [_slow_apply(name, folder, tmp) for name in names]
         outs = [p.communicate(timeout=120) for p in procs]
         for p, (out, err) in zip(procs, outs, strict=True):
@@ -105,7 +120,10 @@ def test_a_config_changed_between_read_and_write_is_not_overwritten(tmp_path, mo
     _concurrent_writer(monkeypatch, where, config, CONCURRENT)
     outcome = fix_file(config, registry.select(), write=True)
     assert outcome.written is None
-    assert outcome.error == f"{config}: the file changed on disk while autofix was working; nothing was written, run again"
+    assert (
+        outcome.error
+        == f"{config}: the file changed on disk while autofix was working; nothing was written, run again"
+    )
     assert config.read_bytes() == CONCURRENT
     assert not (tmp_path / ".autofix-backups").exists()
     assert not list(tmp_path.glob(".*.autofix-tmp"))
@@ -120,12 +138,21 @@ def test_the_cli_stops_with_one_line_and_exit_2(tmp_path, monkeypatch, capsys, w
     other = tmp_path / "other.yaml"
     other.write_bytes(OLD)
     _concurrent_writer(monkeypatch, where, config, CONCURRENT)  # `other` is written by autofix alone
-    code = process([str(config), str(other)], only=None, skip=None, unsafe=False, write=True, show_secrets=False,
-                   strict=False)
+    code = process(
+        [str(config), str(other)],
+        only=None,
+        skip=None,
+        unsafe=False,
+        write=True,
+        show_secrets=False,
+        strict=False,
+    )
     out, err = capsys.readouterr()
     assert code == 2
     lines = err.strip().splitlines()
-    assert lines == [f"{config}: the file changed on disk while autofix was working; nothing was written, run again"]
+    assert lines == [
+        f"{config}: the file changed on disk while autofix was working; nothing was written, run again"
+    ]
     assert f"fixed {config}" not in out and f"fixed {other}" in out  # the other file is still processed
     assert config.read_bytes() == CONCURRENT
 
@@ -138,8 +165,13 @@ def test_an_apply_leaves_no_lock_file_anywhere(tmp_path):
     tmp.mkdir()
     (tmp_path / "config.yaml").write_bytes(OLD)
     for _ in range(2):  # a run that fixes, and one that finds nothing to fix
-        r = subprocess.run([sys.executable, "-m", "autofix", "apply", "config.yaml"], cwd=tmp_path,
-                           env=_env(tmp), capture_output=True, timeout=60)
+        r = subprocess.run(
+            [sys.executable, "-m", "autofix", "apply", "config.yaml"],
+            cwd=tmp_path,
+            env=_env(tmp),
+            capture_output=True,
+            timeout=60,
+        )
         assert r.returncode == 0, r.stderr
     assert list(tmp.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == [".autofix-backups", "config.yaml", "tmp"]

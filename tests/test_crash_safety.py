@@ -54,7 +54,9 @@ OLD = (
 )
 MODE = 0o640
 WORKERS = 2  # the machine is shared: at most two children at a time
-RANDOM_IN_WRITE_PHASE = 34  # with the 62 kill points of a clean run (fewer since the lock is a plain flock): 100+
+RANDOM_IN_WRITE_PHASE = (
+    34  # with the 62 kill points of a clean run (fewer since the lock is a plain flock): 100+
+)
 RANDOM_FROM_START = 6
 SEED = int(os.environ.get("CRASH_SEED", "20251127"))
 DEEP = os.environ.get("AUTOFIX_DEEP") == "1"  # every trial (.ci/run); otherwise a sample of each phase
@@ -100,15 +102,26 @@ def clean_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("trace")
     config = _prepare(folder / "run")
     trace = folder / "trace.txt"
-    r = subprocess.run(_child(f"'trace', 0, '', {str(trace)!r}"), cwd=config.parent, env=_env(config.parent / "tmp"),
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        _child(f"'trace', 0, '', {str(trace)!r}"),
+        cwd=config.parent,
+        env=_env(config.parent / "tmp"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     new = config.read_bytes()
     assert new != OLD and b"simple-shuffle" in new
     events = [tuple(line.split("\t")) for line in trace.read_text().splitlines()]
     second = _prepare(folder / "again")
-    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "config.yaml"], cwd=second.parent,
-                       env=_env(second.parent / "tmp"), capture_output=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "apply", "config.yaml"],
+        cwd=second.parent,
+        env=_env(second.parent / "tmp"),
+        capture_output=True,
+        timeout=60,
+    )
     assert r.returncode == 0 and second.read_bytes() == new, "a clean apply is not deterministic"
     return new, events
 
@@ -153,8 +166,9 @@ def _planned(events: list[tuple[str, ...]]) -> list[Trial]:
         n = counts[fn]
         whens = ("before", "mid", "after") if fn == "os.write" else ("before", "after")
         for when in whens:
-            trials.append(Trial(f"{fn}#{n}:{when} ({caller} {arg})", _phase(i, when, events),
-                                f"{fn!r}, {n}, {when!r}"))
+            trials.append(
+                Trial(f"{fn}#{n}:{when} ({caller} {arg})", _phase(i, when, events), f"{fn!r}, {n}, {when!r}")
+            )
     return trials
 
 
@@ -170,11 +184,20 @@ def _sample(planned: list[Trial], rng: random.Random) -> list[Trial]:
 
 
 def _random(rng: random.Random) -> list[Trial]:
-    trials = [Trial(f"random {i}: {d * 1000:.1f} ms after the backup folder", "random", "'signal', 0, '', '{fd}'",
-                    delay=d, wait_ready=True)
-              for i, d in enumerate(rng.uniform(0, 0.015) for _ in range(RANDOM_IN_WRITE_PHASE))]
-    trials += [Trial(f"random start {i}: {d * 1000:.0f} ms after the start", "random", "'none', 0", delay=d)
-               for i, d in enumerate(rng.uniform(0.05, 0.6) for _ in range(RANDOM_FROM_START))]
+    trials = [
+        Trial(
+            f"random {i}: {d * 1000:.1f} ms after the backup folder",
+            "random",
+            "'signal', 0, '', '{fd}'",
+            delay=d,
+            wait_ready=True,
+        )
+        for i, d in enumerate(rng.uniform(0, 0.015) for _ in range(RANDOM_IN_WRITE_PHASE))
+    ]
+    trials += [
+        Trial(f"random start {i}: {d * 1000:.0f} ms after the start", "random", "'none', 0", delay=d)
+        for i, d in enumerate(rng.uniform(0.05, 0.6) for _ in range(RANDOM_FROM_START))
+    ]
     return trials
 
 
@@ -183,8 +206,9 @@ def _run_trial(trial: Trial, folder: Path, new: bytes) -> None:
     env = _env(folder / "tmp")
     if not trial.wait_ready:
         start = time.monotonic()
-        proc = subprocess.Popen(_child(trial.shim), cwd=folder, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            _child(trial.shim), cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         if trial.delay is not None:
             time.sleep(max(0.0, trial.delay - (time.monotonic() - start)))
             proc.send_signal(signal.SIGKILL)
@@ -192,8 +216,14 @@ def _run_trial(trial: Trial, folder: Path, new: bytes) -> None:
     else:
         r, w = os.pipe()
         try:
-            proc = subprocess.Popen(_child(trial.shim.format(fd=w)), cwd=folder, env=env, pass_fds=(w,),
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(
+                _child(trial.shim.format(fd=w)),
+                cwd=folder,
+                env=env,
+                pass_fds=(w,),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
         finally:
             os.close(w)
         with os.fdopen(r, "rb") as ready:
@@ -206,7 +236,9 @@ def _run_trial(trial: Trial, folder: Path, new: bytes) -> None:
         _, err = proc.communicate(timeout=60)
     trial.returncode = proc.returncode
     if trial.phase != "random" and proc.returncode != -signal.SIGKILL:
-        trial.problems.append(f"the kill point was not reached (exit {proc.returncode}): {err.decode()[-300:]}")
+        trial.problems.append(
+            f"the kill point was not reached (exit {proc.returncode}): {err.decode()[-300:]}"
+        )
     if proc.returncode not in (0, -signal.SIGKILL):
         trial.problems.append(f"exit {proc.returncode}: {err.decode()[-300:]}")
     _check_after_kill(trial, config, new)
@@ -224,8 +256,13 @@ def _check_after_kill(trial: Trial, config: Path, new: bytes) -> None:
     if stat.S_IMODE(config.stat().st_mode) != MODE:
         trial.problems.append(f"the config's mode changed to {oct(stat.S_IMODE(config.stat().st_mode))}")
     # a killed run may leave its lock file (the next run takes it over and deletes it), nothing else
-    stray = {p.name for p in folder.iterdir()} - {"config.yaml", ".autofix-backups", "tmp", ".config.yaml.autofix-lock",
-                                                  *temps}
+    stray = {p.name for p in folder.iterdir()} - {
+        "config.yaml",
+        ".autofix-backups",
+        "tmp",
+        ".config.yaml.autofix-lock",
+        *temps,
+    }
     if stray:
         trial.problems.append(f"unexpected files beside the config: {sorted(stray)}")
     if current == new:
@@ -237,8 +274,11 @@ def _check_after_kill(trial: Trial, config: Path, new: bytes) -> None:
                 records.append(json.loads(meta.read_text()))
             except ValueError:
                 pass
-        if not any(r.get("old_sha256") == hashlib.sha256(OLD).hexdigest()
-                   and r.get("new_sha256") == hashlib.sha256(new).hexdigest() for r in records):
+        if not any(
+            r.get("old_sha256") == hashlib.sha256(OLD).hexdigest()
+            and r.get("new_sha256") == hashlib.sha256(new).hexdigest()
+            for r in records
+        ):
             trial.problems.append("the new bytes are in place but no complete backup record exists")
     # where the kill landed, as the disk shows it
     if current == new:
@@ -270,7 +310,9 @@ def test_sigkill_at_every_write_point_and_at_random_moments(clean_run, tmp_path)
     assert len(trials) >= 100
     if not DEEP:  # the default run: a few kill points in every phase, and a few random kills of each kind
         randoms = [t for t in trials if t.phase == "random"]
-        trials = _sample(planned, rng) + randoms[:2] + randoms[RANDOM_IN_WRITE_PHASE : RANDOM_IN_WRITE_PHASE + 1]
+        trials = (
+            _sample(planned, rng) + randoms[:2] + randoms[RANDOM_IN_WRITE_PHASE : RANDOM_IN_WRITE_PHASE + 1]
+        )
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         list(pool.map(lambda it: _run_trial(it[1], tmp_path / f"t{it[0]:03d}", new), enumerate(trials)))
@@ -278,8 +320,13 @@ def test_sigkill_at_every_write_point_and_at_random_moments(clean_run, tmp_path)
 
     # one clean apply over every trial folder: it succeeds, fixes each, and leaves no temp file
     configs = [tmp_path / f"t{i:03d}" / "config.yaml" for i in range(len(trials))]
-    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "--format", "json", *map(str, configs)],
-                       env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "apply", "--format", "json", *map(str, configs)],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     statuses = {f["path"]: f["status"] for f in json.loads(r.stdout)["files"]}
     from autofix.writer import restore
@@ -287,9 +334,13 @@ def test_sigkill_at_every_write_point_and_at_random_moments(clean_run, tmp_path)
     for trial, config in zip(trials, configs, strict=True):
         if config.read_bytes() != new:
             trial.problems.append("the next clean apply did not produce the new bytes")
-        left = list(config.parent.glob(".config.yaml.*.autofix-tmp")) + list(config.parent.glob("*.autofix-lock"))
+        left = list(config.parent.glob(".config.yaml.*.autofix-tmp")) + list(
+            config.parent.glob("*.autofix-lock")
+        )
         if left:
-            trial.problems.append(f"temp or lock files left after the next clean apply: {[p.name for p in left]}")
+            trial.problems.append(
+                f"temp or lock files left after the next clean apply: {[p.name for p in left]}"
+            )
         if statuses.get(str(config)) not in ("fixed", "clean"):
             trial.problems.append(f"the next clean apply says {statuses.get(str(config))}")
         restore(config)
@@ -318,20 +369,30 @@ def test_a_kill_while_the_backup_record_is_written_leaves_restore_usable(clean_r
     writes = [i for i, e in enumerate(events) if e[0] == "os.write" and e[1] == "autofix.writer:_write_all"]
     n = sum(1 for e in events[: writes[-2] + 1] if e[0] == "os.write")  # the record: written just before
     config = _prepare(tmp_path / "c")
-    r = subprocess.run(_child(f"'os.write', {n}, 'mid'"), cwd=config.parent, env=_env(config.parent / "tmp"),
-                       capture_output=True, timeout=60)
+    r = subprocess.run(
+        _child(f"'os.write', {n}, 'mid'"),
+        cwd=config.parent,
+        env=_env(config.parent / "tmp"),
+        capture_output=True,
+        timeout=60,
+    )
     assert r.returncode == -signal.SIGKILL
     assert config.read_bytes() == OLD
     (meta,) = (config.parent / ".autofix-backups").glob("*.json")
     with pytest.raises(ValueError):
         json.loads(meta.read_text())
     # the old bytes are in place; whatever `restore` does now, it must say it in one line
-    r = subprocess.run([sys.executable, "-m", "autofix", "restore", "config.yaml"], cwd=config.parent,
-                       env=_env(config.parent / "tmp"), capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "restore", "config.yaml"],
+        cwd=config.parent,
+        env=_env(config.parent / "tmp"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert config.read_bytes() == OLD
     assert "Traceback" not in r.stderr and "JSONDecodeError" not in r.stderr, r.stderr[-1500:]
     assert r.returncode in (0, 2) and len(r.stderr.strip().splitlines()) <= 1, r.stderr[-1500:]
-
 
 
 def test_a_backup_that_cannot_be_written_whole_stops_the_apply(tmp_path):
@@ -343,8 +404,11 @@ def test_a_backup_that_cannot_be_written_whole_stops_the_apply(tmp_path):
     from autofix import registry
     from autofix.runner import run
 
-    old = (b"model_list: []\nserver_settings:\n  prometheus:\n    # " + b"why the metrics port is 9090; " * 30
-           + b"\n    port: 9090\nlitellm_settings:\n  callbacks: [prometheus]\n")
+    old = (
+        b"model_list: []\nserver_settings:\n  prometheus:\n    # "
+        + b"why the metrics port is 9090; " * 30
+        + b"\n    port: 9090\nlitellm_settings:\n  callbacks: [prometheus]\n"
+    )
     new = run(old, [registry.find("G1")]).new_bytes
     assert len(new) < len(old) // 2
     limit = (len(new) + len(old)) // 2
@@ -354,8 +418,15 @@ def test_a_backup_that_cannot_be_written_whole_stops_the_apply(tmp_path):
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "--only", "G1", "config.yaml"], cwd=tmp_path,
-                       env=_env(tmp_path), capture_output=True, text=True, timeout=60, preexec_fn=small_files)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "apply", "--only", "G1", "config.yaml"],
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=small_files,
+    )
     if config.read_bytes() == old:
         assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stdout + r.stderr
     else:
@@ -363,15 +434,22 @@ def test_a_backup_that_cannot_be_written_whole_stops_the_apply(tmp_path):
         baks = list((tmp_path / ".autofix-backups").glob("*.bak"))
         assert any(b.read_bytes() == old for b in baks), (
             f"the config was replaced (exit {r.returncode}) but its backup holds "
-            f"{[b.stat().st_size for b in baks]} of {len(old)} bytes")
+            f"{[b.stat().st_size for b in baks]} of {len(old)} bytes"
+        )
 
 
 def test_a_leftover_temp_file_of_a_killed_run_is_removed_by_the_next_run_that_writes(tmp_path):
     config = _prepare(tmp_path / "c")
     leftover = config.parent / ".config.yaml.abcd1234.autofix-tmp"
     leftover.write_bytes(OLD[:20])
-    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "config.yaml"], cwd=config.parent,
-                       env=_env(config.parent / "tmp"), capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "apply", "config.yaml"],
+        cwd=config.parent,
+        env=_env(config.parent / "tmp"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
     assert not leftover.exists()
     assert config.read_bytes() != OLD

@@ -237,13 +237,17 @@ def test_a_refused_migration_leaves_no_trace(tmp_path):
         ctx.doc.set(("general_settings", "health_check_details"), False)
 
     def second(ctx: Context):
-        ctx.doc.set(("general_settings", "alerting_threshold"), 2)  # extends the section the first one creates
+        ctx.doc.set(
+            ("general_settings", "alerting_threshold"), 2
+        )  # extends the section the first one creates
         ctx.doc.set(("base", "x"), 2)  # shared through an anchor: refused
 
     m1 = Migration("T1", "one", "p0", "safe", "t", "", first)
     m2 = Migration("T2", "two", "p0", "safe", "t", "", second)
     result = run(b"base: &b\n  x: 1\nuse: *b\n", [m1, m2])
-    assert result.new_bytes == b"base: &b\n  x: 1\nuse: *b\ngeneral_settings:\n  health_check_details: false\n"
+    assert (
+        result.new_bytes == b"base: &b\n  x: 1\nuse: *b\ngeneral_settings:\n  health_check_details: false\n"
+    )
     assert any(f.kind == "refused" and f.migration == "T2" for f in result.findings)
 
 

@@ -88,8 +88,16 @@ def _assert_one_line(r: subprocess.CompletedProcess, path: Path, reason: str) ->
 
 # the biggest and slowest files run in the deep run (AUTOFIX_DEEP=1); a smaller case of each kind
 # (an alias bomb, deep nesting, a long key, special files) stays in the default run
-DEEP_CASES = {"bomb-1e7", "bomb-1e9", "deep-flow-lists-100000", "deep-flow-lists-spaced-100000",
-              "deep-flow-maps-100000", "deep-block-seqs-100000", "fifty-megabytes", "huge-single-line"}
+DEEP_CASES = {
+    "bomb-1e7",
+    "bomb-1e9",
+    "deep-flow-lists-100000",
+    "deep-flow-lists-spaced-100000",
+    "deep-flow-maps-100000",
+    "deep-block-seqs-100000",
+    "fifty-megabytes",
+    "huge-single-line",
+}
 DEEP = os.environ.get("AUTOFIX_DEEP") == "1"
 
 

@@ -538,12 +538,19 @@ def test_comments_stay_unless_their_key_was_deleted(config, unsafe):
     _count("comments")
 
 
-@pytest.mark.parametrize("text,op", [
-    ("router_settings:  # ops: keep\n  health_check_interval: 300\nmodel_list: []\n",
-     ("delete", ("router_settings", "health_check_interval"))),
-    ("litellm_settings:\n  callbacks:  # ops: keep\n    - webhook\nmodel_list: []\n",
-     ("remove_item", ("litellm_settings", "callbacks"), "webhook")),
-])
+@pytest.mark.parametrize(
+    "text,op",
+    [
+        (
+            "router_settings:  # ops: keep\n  health_check_interval: 300\nmodel_list: []\n",
+            ("delete", ("router_settings", "health_check_interval")),
+        ),
+        (
+            "litellm_settings:\n  callbacks:  # ops: keep\n    - webhook\nmodel_list: []\n",
+            ("remove_item", ("litellm_settings", "callbacks"), "webhook"),
+        ),
+    ],
+)
 def test_emptying_a_mapping_keeps_the_comment_on_its_key_line(text, op):
     """Found by the comment property: a fix that deletes the only key of a section (G2 moving
     router_settings.health_check_interval) leaves `router_settings: {}` and drops `# ops: keep`."""

@@ -100,8 +100,14 @@ WORKERS = 2
 
 
 def autofix(*args, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "autofix", *map(str, args)], cwd=cwd, input=stdin,
-                          capture_output=True, env={**os.environ, "NO_COLOR": "1", "TMPDIR": str(cwd)}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "autofix", *map(str, args)],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env={**os.environ, "NO_COLOR": "1", "TMPDIR": str(cwd)},
+        timeout=120,
+    )
 
 
 def _text(r: subprocess.CompletedProcess, streams: str = "out+err") -> str:
@@ -125,7 +131,13 @@ def outputs(tmp_path_factory) -> dict[str, str]:
     modes: dict[str, tuple] = {
         "--dry-run": ("--dry-run", "config.yaml"),
         "--check": ("--check", "config.yaml"),
-        "--dry-run --unsafe-fixes --only all": ("--dry-run", "--unsafe-fixes", "--only", "all", "config.yaml"),
+        "--dry-run --unsafe-fixes --only all": (
+            "--dry-run",
+            "--unsafe-fixes",
+            "--only",
+            "all",
+            "config.yaml",
+        ),
         "--format json": ("--dry-run", "--format", "json", "config.yaml"),
         "--format sarif": ("--dry-run", "--format", "sarif", "config.yaml"),
         "--format github": ("--dry-run", "--format", "github", "config.yaml"),
@@ -135,17 +147,27 @@ def outputs(tmp_path_factory) -> dict[str, str]:
     jobs = {mode: (args, preview, None) for mode, args in modes.items()}
     jobs["--dry-run -"] = (modes["--dry-run -"], preview, CONFIG.encode())
     jobs["apply"] = (("apply", "config.yaml"), copy("apply"), None)
-    jobs["apply --unsafe-fixes --only all"] = (("apply", "--unsafe-fixes", "--only", "all", "config.yaml"),
-                                               copy("apply-all"), None)
+    jobs["apply --unsafe-fixes --only all"] = (
+        ("apply", "--unsafe-fixes", "--only", "all", "config.yaml"),
+        copy("apply-all"),
+        None,
+    )
     jobs["apply --format json"] = (("apply", "--format", "json", "config.yaml"), copy("apply-json"), None)
-    jobs["apply --format github"] = (("apply", "--format", "github", "config.yaml"), copy("apply-github"), None)
+    jobs["apply --format github"] = (
+        ("apply", "--format", "github", "config.yaml"),
+        copy("apply-github"),
+        None,
+    )
     jobs["apply - (stderr)"] = (("apply", "-"), preview, CONFIG.encode())
     from autofix.registry import all_migrations
 
     for m in all_migrations():  # `explain` for every fix
         jobs[f"explain {m.id}"] = (("explain", m.id), base, None)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {mode: pool.submit(autofix, *args, cwd=cwd, stdin=stdin) for mode, (args, cwd, stdin) in jobs.items()}
+        futures = {
+            mode: pool.submit(autofix, *args, cwd=cwd, stdin=stdin)
+            for mode, (args, cwd, stdin) in jobs.items()
+        }
         results = {mode: f.result() for mode, f in futures.items()}
     texts = {}
     for mode, r in results.items():
@@ -161,9 +183,22 @@ def outputs(tmp_path_factory) -> dict[str, str]:
     return texts
 
 
-MODES = ["--dry-run", "--check", "--dry-run --unsafe-fixes --only all", "--format json", "--format sarif",
-         "--format github", "--dry-run -", "apply", "apply --unsafe-fixes --only all", "apply --format json",
-         "apply --format github", "apply - (stderr)", "explain", "restore"]
+MODES = [
+    "--dry-run",
+    "--check",
+    "--dry-run --unsafe-fixes --only all",
+    "--format json",
+    "--format sarif",
+    "--format github",
+    "--dry-run -",
+    "apply",
+    "apply --unsafe-fixes --only all",
+    "apply --format json",
+    "apply --format github",
+    "apply - (stderr)",
+    "explain",
+    "restore",
+]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -176,9 +211,17 @@ def test_no_output_mode_shows_a_secret(outputs, mode):
 def test_the_diff_has_the_secrets_in_its_context_and_masks_them(outputs):
     """The preview shows the lines that hold them (masked), so the test above is not vacuous."""
     text = outputs["--dry-run"]
-    for line in ("      api_key: ****", "  master_key: ****", "  database_url: ****", "    password: ****",
-                 "  redis_password: ****", "  slack_webhook_url: ****", "  LANGFUSE_SECRET_KEY: ****",
-                 "  OTEL_HEADERS: ****", "          password: ****"):
+    for line in (
+        "      api_key: ****",
+        "  master_key: ****",
+        "  database_url: ****",
+        "    password: ****",
+        "  redis_password: ****",
+        "  slack_webhook_url: ****",
+        "  LANGFUSE_SECRET_KEY: ****",
+        "  OTEL_HEADERS: ****",
+        "          password: ****",
+    ):
         assert line in text, f"{line!r} is not in the diff"
 
 
@@ -191,7 +234,9 @@ def test_environment_references_stay_visible(outputs):
 def test_show_secrets_shows_them(outputs):
     text = outputs["--show-secrets"]
     missing = [name for name, secret in {**SECRETS, **MISSED}.items() if secret not in text]
-    assert not missing, f"--show-secrets does not show (so the fixture no longer puts them in the diff): {missing}"
+    assert not missing, (
+        f"--show-secrets does not show (so the fixture no longer puts them in the diff): {missing}"
+    )
 
 
 @pytest.mark.parametrize("name", list(MISSED))
@@ -213,8 +258,14 @@ def test_backups_and_patches_are_never_more_readable_than_the_config(tmp_path, m
         option = ["--backup-dir", "kept"]
     elif where == "AUTOFIX_BACKUP_DIR":
         env["AUTOFIX_BACKUP_DIR"] = "kept"
-    r = subprocess.run([sys.executable, "-m", "autofix", "apply", "config.yaml", *option], cwd=tmp_path, env=env,
-                       capture_output=True, timeout=120, preexec_fn=lambda: os.umask(0o022))
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "apply", "config.yaml", *option],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        preexec_fn=lambda: os.umask(0o022),
+    )
     assert r.returncode == 0, r.stderr
     assert stat.S_IMODE(config.stat().st_mode) == mode
     top = tmp_path / (".autofix-backups" if where == "beside the config" else "kept")
@@ -228,8 +279,14 @@ def test_backups_and_patches_are_never_more_readable_than_the_config(tmp_path, m
         extra = stat.S_IMODE(path.stat().st_mode) & ~mode
         assert not extra, f"{path.name} is {oct(stat.S_IMODE(path.stat().st_mode))}, the config {oct(mode)}"
     assert SECRETS["master_key"] in next(folder.glob("*.patch")).read_text()  # the patch holds the real text
-    r = subprocess.run([sys.executable, "-m", "autofix", "restore", "config.yaml", *option], cwd=tmp_path,
-                       env=env, capture_output=True, timeout=120, preexec_fn=lambda: os.umask(0o022))
+    r = subprocess.run(
+        [sys.executable, "-m", "autofix", "restore", "config.yaml", *option],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        preexec_fn=lambda: os.umask(0o022),
+    )
     assert r.returncode == 0 and config.read_text() == CONFIG
     for path in folder.iterdir():  # the bytes restore replaced are kept as NAME.STAMP.pre-restore
         extra = stat.S_IMODE(path.stat().st_mode) & ~mode

@@ -241,7 +241,5 @@ def pooled_fixture(key: str):
         proxy_pool.release(key)
 
     proxy_fixture.__name__ = key
-    proxy_fixture.__doc__ = (
-        f"The live proxy booted on {PROXY_SPECS[key].label!r} (module scope; .upstream is its own fake upstream)."
-    )
+    proxy_fixture.__doc__ = f"The live proxy booted on {PROXY_SPECS[key].label!r} (module scope; .upstream is its own fake upstream)."
     return pytest.fixture(scope="module", name=key)(proxy_fixture)

@@ -75,7 +75,9 @@ def test_g7_oversized_prompt_falls_back_to_a_bigger_group(fixed):
     prompt = "word " * 140_000
     response = fixed.chat("gpt-oss:120b-cloud", prompt, timeout=120)
     small_calls = len(inference_calls(fixed.upstream, "gpt-oss:120b-cloud")) - before_small
-    record(f"after-default: oversized prompt to gpt-oss:120b-cloud -> {response.status}, "
-           f"{small_calls} calls to it, fallbacks header {response.headers.get('x-litellm-attempted-fallbacks')}")
+    record(
+        f"after-default: oversized prompt to gpt-oss:120b-cloud -> {response.status}, "
+        f"{small_calls} calls to it, fallbacks header {response.headers.get('x-litellm-attempted-fallbacks')}"
+    )
     assert response.status == 200, response
     assert small_calls == 0
