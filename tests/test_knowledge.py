@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -94,7 +95,9 @@ def test_mutation_benchmark_is_seeded_and_meets_its_goals_on_a_sample():
     again, _, _ = generate(seed=7, per_config=1)
     assert [m.text for m in first] == [m.text for m in again]
     assert len(first) >= 100
-    result = score(first, bases)
+    # the default run scores every third mutation; the deep run (AUTOFIX_DEEP=1, as CI) all of them
+    sample = first if os.environ.get("AUTOFIX_DEEP") == "1" else first[::3]
+    result = score(sample, bases)
     n = result["mutations"]
     assert result["detected"] / n >= 0.97, result["missed"]
     assert result["repaired"] / n >= 0.90, result["unrepaired"]
