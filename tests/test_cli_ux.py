@@ -322,7 +322,9 @@ def test_one_word_for_a_fix_with_safe_and_unsafe_parts(config):
         if m.safety == "mixed":
             mixed.add(m.id)
     assert mixed == {"G2", "G5", "G9", "X1", "X4", "X5"}
-    listing = {line.split()[0]: line.split() for line in autofix("list").stdout.splitlines()[1:] if line.strip()}
+    listing = {
+        line.split()[0]: line.split() for line in autofix("list").stdout.splitlines()[1:] if line.strip()
+    }
     for mid in mixed:
         assert "mixed" in listing[mid], listing[mid]
         assert autofix("explain", mid).stdout.splitlines()[0].endswith(", mixed)")
