@@ -1,6 +1,7 @@
 """Trust on whatever a user points autofix at: a bug in one fix never escapes as a traceback, a file
 that is not a LiteLLM config is never edited, and a finding's line is the line in the file on disk."""
 
+import functools
 import json
 import os
 import subprocess
@@ -168,6 +169,17 @@ def _all_configs() -> list[Path]:
     )
 
 
+@functools.cache
+def _run(config: Path, plan: str):
+    """One run of every config with a plan ("default", or "all-unsafe": p0-p2 with --unsafe-fixes),
+    shared by the tests below; findings worded as an apply words them (preview=False)."""
+    from autofix import registry
+    from autofix.batch import fix_file
+
+    selection = registry.select() if plan == "default" else registry.select(["p0", "p1", "p2"])
+    return fix_file(config, selection, unsafe=plan != "default", preview=False)
+
+
 def _nearest_existing(data, path):
     """The longest prefix of `path` that exists in `data`."""
     cur, found = data, ()
@@ -191,16 +203,12 @@ def test_every_finding_points_at_its_key_in_the_file_on_disk(plan):
     ancestor the file on disk has); a finding about a new section has no line."""
     import yaml
 
-    from autofix import registry
-    from autofix.batch import fix_file
-
-    selection = registry.select() if plan == "default" else registry.select(["p0", "p1", "p2"])
     checked = 0
     for config in _all_configs():
         text = config.read_bytes().decode("utf-8-sig")
         lines = text.splitlines()
         data = yaml.safe_load(text)
-        outcome = fix_file(config, selection, unsafe=plan != "default")
+        outcome = _run(config, plan)
         if outcome.result is None:
             continue
         for f in outcome.result.findings:
@@ -294,17 +302,14 @@ PAST = (
 def test_previews_never_speak_in_the_past_tense():
     import re
 
-    from autofix import registry
-    from autofix.batch import fix_file
     from autofix.report import preview_tense
 
     worded = 0
     for config in _all_configs():
-        for unsafe in (False, True):
-            selection = registry.select(["p0", "p1", "p2"]) if unsafe else registry.select()
+        for plan in ("default", "all-unsafe"):
             # one run: a preview's findings are the apply's, worded by preview_tense (fix_file does that;
             # test_text_preview_and_apply_wording checks it end to end)
-            applied = fix_file(config, selection, unsafe=unsafe, preview=False)
+            applied = _run(config, plan)
             if applied.result is None:
                 continue
             for a in applied.result.findings:
