@@ -282,7 +282,8 @@ def test_ctrl_c_exits_130_with_one_line_saying_what_was_written(tmp_path):
     for path in (first, second):
         shutil.copy(UNIFIED, path)
     before = first.read_bytes()
-    env = {k: v for k, v in os.environ.items()} | {"NO_COLOR": "1"}
+    # PYTHONFAULTHANDLER: should the child ever not exit, SIGABRT makes it print where it is
+    env = {k: v for k, v in os.environ.items()} | {"NO_COLOR": "1", "PYTHONFAULTHANDLER": "1"}
     with writer.lock(second):
         child = subprocess.Popen(
             [str(AUTOFIX), "apply", str(first), str(second)],
@@ -296,7 +297,12 @@ def test_ctrl_c_exits_130_with_one_line_saying_what_was_written(tmp_path):
             time.sleep(0.05)
         assert first.read_bytes() != before, "autofix did not write the first file"
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=60)
+        try:
+            out, err = child.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGABRT)
+            out, err = child.communicate(timeout=60)
+            raise AssertionError(f"no exit 60 s after Ctrl-C; where it was:\n{err}\n{out}") from None
     assert child.returncode == 130, err
     assert err.splitlines() == [
         f"autofix: interrupted: wrote 1 file ({first}; backups made); 1 not written ({second}); "
