@@ -38,9 +38,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_litellm_data import (  # noqa: E402  (the helpers of the single-release generator)
+from litellm_ast import (  # noqa: E402  (what both generators read from LiteLLM's source)
     compared_strings,
     keys_read,
+    module_bindings,
     reachable_methods,
     receiver_name,
     settings_reads_in,
@@ -430,47 +431,9 @@ def module_names(r: Release) -> dict[str, dict[str, str]]:
     rel = "litellm/__init__.py"
     assigned: dict[str, str] = {}
     imported: dict[str, str] = {}
-
-    def targets(t: ast.AST) -> Iterator[str]:
-        if isinstance(t, ast.Name):
-            yield t.id
-        elif isinstance(t, ast.Tuple | ast.List):
-            for e in t.elts:
-                yield from targets(e)
-
-    def visit(body: list[ast.stmt]) -> None:
-        for s in body:
-            where = f"{rel}:{s.lineno}"
-            if isinstance(s, ast.Assign):
-                for t in s.targets:
-                    for name in targets(t):
-                        assigned.setdefault(name, where)
-            elif isinstance(s, ast.AnnAssign | ast.AugAssign) and getattr(s, "value", None) is not None:
-                for name in targets(s.target):
-                    assigned.setdefault(name, where)
-            elif isinstance(s, ast.Import):
-                for a in s.names:
-                    imported.setdefault((a.asname or a.name).split(".")[0], where)
-            elif isinstance(s, ast.ImportFrom):
-                for a in s.names:
-                    if a.name != "*":
-                        imported.setdefault(a.asname or a.name, where)
-            elif isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                imported.setdefault(s.name, where)
-            elif isinstance(s, ast.If):
-                if receiver_name(s.test) != "TYPE_CHECKING":
-                    visit(s.body)
-                    visit(s.orelse)
-            elif isinstance(s, ast.Try):
-                visit(s.body)
-                for h in s.handlers:
-                    visit(h.body)
-                visit(s.orelse)
-                visit(s.finalbody)
-            elif isinstance(s, ast.With):
-                visit(s.body)
-
-    visit(r.tree(rel).body)
+    for kind, name, s in module_bindings(r.tree(rel).body):
+        if kind != "star":
+            (assigned if kind == "assigned" else imported).setdefault(name, f"{rel}:{s.lineno}")
     lazy: dict[str, str] = {}
     reg = "litellm/_lazy_imports_registry.py"
     if r.has(reg) and (node := assigned_value(r.tree(reg), "LITELLM_ATTRIBUTES")):
