@@ -30,6 +30,7 @@ from pathlib import Path
 
 from litellm_ast import (
     compared_strings,
+    items_loop,
     keys_read,
     module_bindings,
     reachable_methods,
@@ -246,13 +247,7 @@ def router_and_sections(pkg: Path, sources: dict) -> dict:
     forbidden: dict[str, str] = {}
     router_loop = None
     for n in ast.walk(load_config):
-        if (
-            isinstance(n, ast.For)
-            and isinstance(n.iter, ast.Call)
-            and isinstance(n.iter.func, ast.Attribute)
-            and n.iter.func.attr == "items"
-            and receiver_name(n.iter.func.value) == "router_settings"
-        ):
+        if items_loop(n, "router_settings"):
             router_loop = n
             for stmt in ast.walk(n):
                 if isinstance(stmt, ast.If) and any(isinstance(s, ast.Raise) for s in stmt.body):
@@ -382,13 +377,7 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
     load_config = proxy_config_methods(ps)["load_config"]
     loop = None
     for n in ast.walk(load_config):
-        if (
-            isinstance(n, ast.For)
-            and isinstance(n.iter, ast.Call)
-            and isinstance(n.iter.func, ast.Attribute)
-            and n.iter.func.attr == "items"
-            and receiver_name(n.iter.func.value) == "litellm_settings"
-        ):
+        if items_loop(n, "litellm_settings"):
             loop = n
             break
     if loop is None or not isinstance(loop.target, ast.Tuple):

@@ -40,10 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from litellm_ast import (  # noqa: E402  (what both generators read from LiteLLM's source)
     compared_strings,
+    items_loop,
     keys_read,
     module_bindings,
     reachable_methods,
-    receiver_name,
     settings_reads_in,
     str_const,
     str_consts,
@@ -332,14 +332,7 @@ def router_settings(r: Release) -> dict[str, str]:
 def router_loop(r: Release) -> ast.For | None:
     ps = r.tree("litellm/proxy/proxy_server.py")
     for n in ast.walk(ps):
-        if (
-            isinstance(n, ast.For)
-            and isinstance(n.iter, ast.Call)
-            and isinstance(n.iter.func, ast.Attribute)
-            and n.iter.func.attr == "items"
-            and receiver_name(n.iter.func.value) == "router_settings"
-            and isinstance(n.target, ast.Tuple)
-        ):
+        if items_loop(n, "router_settings") and isinstance(n.target, ast.Tuple):
             return n
     return None
 
@@ -404,14 +397,7 @@ def litellm_settings_special(r: Release) -> dict[str, str]:
     in load_config (as scripts/gen_litellm_data.py: the final `else:` is the setattr for every other key)."""
     load_config = proxy_config(r)["load_config"]
     for n in ast.walk(load_config):
-        if (
-            isinstance(n, ast.For)
-            and isinstance(n.iter, ast.Call)
-            and isinstance(n.iter.func, ast.Attribute)
-            and n.iter.func.attr == "items"
-            and receiver_name(n.iter.func.value) == "litellm_settings"
-            and isinstance(n.target, ast.Tuple)
-        ):
+        if items_loop(n, "litellm_settings") and isinstance(n.target, ast.Tuple):
             var = n.target.elts[0].id  # type: ignore[attr-defined]
             out: dict[str, str] = {}
             node = next((s for s in n.body if isinstance(s, ast.If)), None)

@@ -59,6 +59,17 @@ def receiver_name(node: ast.AST) -> str | None:
     return None
 
 
+def items_loop(n: ast.AST, name: str) -> typing.TypeGuard[ast.For]:
+    """Is `n` a `for ... in <name>.items()` loop (the receiver by its last name: `self.<name>` too)?"""
+    return (
+        isinstance(n, ast.For)
+        and isinstance(n.iter, ast.Call)
+        and isinstance(n.iter.func, ast.Attribute)
+        and n.iter.func.attr == "items"
+        and receiver_name(n.iter.func.value) == name
+    )
+
+
 def key_read_at(n: ast.AST, is_receiver: typing.Callable[[ast.AST], bool]) -> str | None:
     """The string key read at this node: `d.get("k", ...)`, `d["k"]`, `"k" in d` / `"k" not in d`."""
     if isinstance(n, ast.Call):
