@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from autofix.changes import MISSING, format_path
+from autofix.errors import EditRefused
+
 # The top-level sections of a LiteLLM config most fixes touch
 GS = "general_settings"
 LS = "litellm_settings"
@@ -64,3 +67,21 @@ def deployments(doc) -> list[tuple[int, dict]]:
     """(index, deployment) for every mapping in model_list."""
     models = doc.get(("model_list",), None)
     return [(i, d) for i, d in enumerate(models) if isinstance(d, dict)] if isinstance(models, list) else []
+
+
+def add_to_list(ctx, path: tuple, item: str, *, not_a_list: str, refused: str) -> bool:
+    """Append `item` to the list setting at `path` (a missing or null value becomes a list, a single
+    string a two-item list; never a duplicate). When the value is neither a string nor a list, or the
+    edit is refused (a shared anchor or a merge key), warn with the manual step `not_a_list` or
+    `refused` and return False."""
+    current = ctx.doc.get(path)
+    where = format_path(path)
+    if current is not MISSING and current is not None and not isinstance(current, str | list):
+        ctx.warn(f"{where} is not a list: {item} not added", path, manual=not_a_list)
+        return False
+    try:
+        ctx.doc.append(path, item)
+    except EditRefused as exc:
+        ctx.warn(f"{item} not added to {where} ({exc.reason})", path, manual=refused)
+        return False
+    return True

@@ -50,8 +50,7 @@ the proxy starts: LiteLLM sets the variable to the string `None` otherwise.
 import re
 
 from autofix.changes import MISSING
-from autofix.errors import EditRefused
-from autofix.values import GS, LS, names, show
+from autofix.values import GS, LS, add_to_list, names, show
 
 ID = "G8"
 SLUG = "tracing"
@@ -417,21 +416,13 @@ def _add_callback(ctx):
     current = doc.get(CALLBACKS)
     if "otel" in names(current):
         return False
-    if current is not MISSING and current is not None and not isinstance(current, str | list):
-        ctx.warn(
-            "litellm_settings.callbacks is not a list: otel not added",
-            CALLBACKS,
-            manual="write callbacks as a list and add otel to it",
-        )
-        return False
-    try:
-        doc.append(CALLBACKS, "otel")
-    except EditRefused as exc:
-        ctx.warn(
-            f"otel not added to litellm_settings.callbacks ({exc.reason})",
-            CALLBACKS,
-            manual="add otel to litellm_settings.callbacks",
-        )
+    if not add_to_list(
+        ctx,
+        CALLBACKS,
+        "otel",
+        not_a_list="write callbacks as a list and add otel to it",
+        refused="add otel to litellm_settings.callbacks",
+    ):
         return False
     events = [k for k in EVENT_LISTS if "otel" in names(doc.get((LS, k)))]
     if isinstance(current, str):

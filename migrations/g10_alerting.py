@@ -47,8 +47,7 @@ import re
 
 from autofix import values
 from autofix.changes import MISSING
-from autofix.errors import EditRefused
-from autofix.values import GS, names, show
+from autofix.values import GS, add_to_list, names, show
 
 ID = "G10"
 SLUG = "alerting"
@@ -92,21 +91,13 @@ def _alerting(ctx):
     current = doc.get(ALERTING)
     if "slack" in names(current) and isinstance(current, list):
         return True, False
-    if current is not MISSING and current is not None and not isinstance(current, str | list):
-        ctx.warn(
-            "general_settings.alerting is not a list: slack not added",
-            ALERTING,
-            manual='write general_settings.alerting as a list, e.g. ["slack"]',
-        )
-        return False, False
-    try:
-        doc.append(ALERTING, "slack")
-    except EditRefused as exc:
-        ctx.warn(
-            f"slack not added to general_settings.alerting ({exc.reason})",
-            ALERTING,
-            manual='add "slack" to general_settings.alerting',
-        )
+    if not add_to_list(
+        ctx,
+        ALERTING,
+        "slack",
+        not_a_list='write general_settings.alerting as a list, e.g. ["slack"]',
+        refused='add "slack" to general_settings.alerting',
+    ):
         return False, False
     if isinstance(current, str):
         what = (

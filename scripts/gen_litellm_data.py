@@ -26,8 +26,19 @@ import json
 import os
 import sys
 import typing
-from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from litellm_ast import (
+    compared_strings,
+    items_loop,
+    keys_read,
+    module_bindings,
+    reachable_methods,
+    receiver_name,
+    settings_reads_in,
+    str_const,
+    str_consts,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "autofix" / "data"
@@ -70,80 +81,6 @@ class Source:
 
     def span(self, node: ast.AST) -> str:
         return f"{self.rel}:{node.lineno}-{node.end_lineno}"
-
-
-def str_const(node: ast.AST | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
-def str_consts(node: ast.AST) -> list[str] | None:
-    """The strings of a tuple/list/set/frozenset(...) literal made only of string constants."""
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in ("frozenset", "set")
-    ):
-        if len(node.args) != 1:
-            return None
-        node = node.args[0]
-    if isinstance(node, ast.Tuple | ast.List | ast.Set):
-        values = [str_const(e) for e in node.elts]
-        if values and all(v is not None for v in values):
-            return [v for v in values if v is not None]
-    return None
-
-
-def compared_strings(node: ast.AST, var: str) -> Iterator[tuple[str, ast.Compare]]:
-    """Every string that `var` is compared to with == or `in (<literals>)` anywhere under `node`."""
-    for cmp in ast.walk(node):
-        if not isinstance(cmp, ast.Compare) or len(cmp.ops) != 1:
-            continue
-        left, op, right = cmp.left, cmp.ops[0], cmp.comparators[0]
-        if isinstance(op, ast.Eq):
-            if isinstance(left, ast.Name) and left.id == var and str_const(right) is not None:
-                yield str_const(right), cmp  # type: ignore[misc]
-            elif isinstance(right, ast.Name) and right.id == var and str_const(left) is not None:
-                yield str_const(left), cmp  # type: ignore[misc]
-        elif isinstance(op, ast.In) and isinstance(left, ast.Name) and left.id == var:
-            for value in str_consts(right) or []:
-                yield value, cmp
-
-
-def receiver_name(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
-
-
-def key_read_at(n: ast.AST, is_receiver: typing.Callable[[ast.AST], bool]) -> str | None:
-    """The string key read at this node: `d.get("k", ...)`, `d["k"]`, `"k" in d` / `"k" not in d`."""
-    if isinstance(n, ast.Call):
-        if (
-            isinstance(n.func, ast.Attribute)
-            and n.func.attr == "get"
-            and n.args
-            and is_receiver(n.func.value)
-        ):
-            return str_const(n.args[0])
-    elif isinstance(n, ast.Subscript):
-        if is_receiver(n.value):
-            return str_const(n.slice)
-    elif isinstance(n, ast.Compare):
-        if len(n.ops) == 1 and isinstance(n.ops[0], ast.In | ast.NotIn) and is_receiver(n.comparators[0]):
-            return str_const(n.left)
-    return None
-
-
-def keys_read(node: ast.AST, is_receiver: typing.Callable[[ast.AST], bool]) -> Iterator[tuple[str, ast.AST]]:
-    """Every string key read under `node` from a dict accepted by `is_receiver` (see key_read_at)."""
-    for n in ast.walk(node):
-        key = key_read_at(n, is_receiver)
-        if key is not None:
-            yield key, n
 
 
 def enum_values(enum_cls: type) -> list[str]:
@@ -290,26 +227,6 @@ def proxy_config_methods(ps: Source) -> dict[str, ast.FunctionDef | ast.AsyncFun
     return {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
 
 
-def reachable_methods(methods: dict, start: str) -> list[str]:
-    """ProxyConfig methods reachable from `start` through `self.<method>(...)` calls."""
-    seen: list[str] = []
-    todo = [start]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in methods:
-            continue
-        seen.append(name)
-        for n in ast.walk(methods[name]):
-            if (
-                isinstance(n, ast.Call)
-                and isinstance(n.func, ast.Attribute)
-                and isinstance(n.func.value, ast.Name)
-                and n.func.value.id == "self"
-            ):
-                todo.append(n.func.attr)
-    return sorted(seen)
-
-
 def router_and_sections(pkg: Path, sources: dict) -> dict:
     from litellm.constants import ROUTER_SETTINGS_MANAGED_OUTSIDE_CONFIG
     from litellm.router_api import ROUTER_INIT_ARGS
@@ -330,13 +247,7 @@ def router_and_sections(pkg: Path, sources: dict) -> dict:
     forbidden: dict[str, str] = {}
     router_loop = None
     for n in ast.walk(load_config):
-        if (
-            isinstance(n, ast.For)
-            and isinstance(n.iter, ast.Call)
-            and isinstance(n.iter.func, ast.Attribute)
-            and n.iter.func.attr == "items"
-            and receiver_name(n.iter.func.value) == "router_settings"
-        ):
+        if items_loop(n, "router_settings"):
             router_loop = n
             for stmt in ast.walk(n):
                 if isinstance(stmt, ast.If) and any(isinstance(s, ast.Raise) for s in stmt.body):
@@ -421,68 +332,11 @@ def proxy_trees(pkg: Path, folders: tuple[str, ...] = ("proxy",)) -> tuple[tuple
     return tuple(out)
 
 
-SETTINGS_SECTIONS = ("general_settings", "litellm_settings")
-
-
 @functools.cache
 def settings_reads(pkg: Path) -> dict[str, dict[str, list[str]]]:
     """Keys read from general_settings / litellm_settings anywhere under litellm/proxy, and in the
     integrations the proxy hands litellm_settings to (code_interpreter_interception, ...)."""
     return settings_reads_in(proxy_trees(pkg, ("proxy", "integrations")))
-
-
-def settings_reads_in(trees: Iterable[tuple[str, ast.Module]]) -> dict[str, dict[str, list[str]]]:
-    """Keys read from general_settings / litellm_settings anywhere under litellm/proxy.
-
-    A receiver is any name or attribute ending in the section name (general_settings,
-    proxy_general_settings, self.general_settings, ...), or a name assigned, in the same function or an
-    enclosing one, from `<x>.get("<section>")` / `<x>["<section>"]` (e.g.
-    `settings = config.get("general_settings") or {}`).
-    """
-    found: dict[str, dict[str, set[str]]] = {section: {} for section in SETTINGS_SECTIONS}
-    functions = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-
-    def aliases_in(func: ast.AST) -> dict[str, set[str]]:
-        """Names bound from a section in this function's own body (nested functions excluded)."""
-        out: dict[str, set[str]] = {section: set() for section in SETTINGS_SECTIONS}
-        stack = list(ast.iter_child_nodes(func))
-        while stack:
-            n = stack.pop()
-            if isinstance(n, functions | ast.ClassDef):
-                continue
-            if isinstance(n, ast.Assign | ast.AnnAssign) and n.value is not None:
-                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-                if all(isinstance(t, ast.Name) for t in targets):
-                    for key, _ in keys_read(n.value, lambda r: True):
-                        if key in out:
-                            out[key].update(t.id for t in targets)  # type: ignore[attr-defined]
-            stack.extend(ast.iter_child_nodes(n))
-        return out
-
-    def visit(n: ast.AST, rel: str, aliases: dict[str, frozenset[str]]) -> None:
-        if isinstance(n, functions):
-            own = aliases_in(n)
-            aliases = {s: aliases[s] | own[s] for s in SETTINGS_SECTIONS}
-        for section in SETTINGS_SECTIONS:
-
-            def is_receiver(r: ast.AST, section: str = section) -> bool:
-                name = receiver_name(r)
-                return name is not None and (name.endswith(section) or name in aliases[section])
-
-            key = key_read_at(n, is_receiver)
-            if key is not None and key != section:
-                found[section].setdefault(key, set()).add(f"{rel}:{n.lineno}")  # type: ignore[attr-defined]
-        for child in ast.iter_child_nodes(n):
-            visit(child, rel, aliases)
-
-    for rel, tree in trees:
-        visit(tree, rel, {section: frozenset() for section in SETTINGS_SECTIONS})
-
-    def order(loc: str) -> tuple[str, int]:
-        path, line = loc.rsplit(":", 1)
-        return path, int(line)
-
-    return {section: {k: sorted(v, key=order) for k, v in keys.items()} for section, keys in found.items()}
 
 
 def general_settings(pkg: Path, sources: dict) -> dict:
@@ -523,13 +377,7 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
     load_config = proxy_config_methods(ps)["load_config"]
     loop = None
     for n in ast.walk(load_config):
-        if (
-            isinstance(n, ast.For)
-            and isinstance(n.iter, ast.Call)
-            and isinstance(n.iter.func, ast.Attribute)
-            and n.iter.func.attr == "items"
-            and receiver_name(n.iter.func.value) == "litellm_settings"
-        ):
+        if items_loop(n, "litellm_settings"):
             loop = n
             break
     if loop is None or not isinstance(loop.target, ast.Tuple):
@@ -565,53 +413,10 @@ def litellm_settings(pkg: Path, sources: dict, ps: Source) -> dict:
     }
 
     init = Source(pkg, "__init__.py")
-    assigned: set[str] = set()
-    imported: set[str] = set()
-    star_imports: list[str] = []
-
-    def is_type_checking(test: ast.AST) -> bool:
-        return receiver_name(test) == "TYPE_CHECKING"
-
-    def bind_targets(t: ast.AST) -> Iterable[str]:
-        if isinstance(t, ast.Name):
-            yield t.id
-        elif isinstance(t, ast.Tuple | ast.List):
-            for e in t.elts:
-                yield from bind_targets(e)
-
-    def visit(body: list[ast.stmt]) -> None:
-        for s in body:
-            if isinstance(s, ast.Assign):
-                for t in s.targets:
-                    assigned.update(bind_targets(t))
-            elif isinstance(s, ast.AnnAssign) and s.value is not None:
-                assigned.update(bind_targets(s.target))
-            elif isinstance(s, ast.AugAssign):
-                assigned.update(bind_targets(s.target))
-            elif isinstance(s, ast.Import):
-                imported.update((a.asname or a.name).split(".")[0] for a in s.names)
-            elif isinstance(s, ast.ImportFrom):
-                for a in s.names:
-                    if a.name == "*":
-                        star_imports.append(f"{'.' * s.level}{s.module or ''}")
-                    else:
-                        imported.add(a.asname or a.name)
-            elif isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                imported.add(s.name)
-            elif isinstance(s, ast.If):
-                if not is_type_checking(s.test):
-                    visit(s.body)
-                    visit(s.orelse)
-            elif isinstance(s, ast.Try):
-                visit(s.body)
-                for h in s.handlers:
-                    visit(h.body)
-                visit(s.orelse)
-                visit(s.finalbody)
-            elif isinstance(s, ast.With):
-                visit(s.body)
-
-    visit(init.tree.body)
+    bound = list(module_bindings(init.tree.body))
+    assigned = {name for kind, name, _ in bound if kind == "assigned"}
+    imported = {name for kind, name, _ in bound if kind == "imported"}
+    star_imports = [name for kind, name, _ in bound if kind == "star"]
     sources["litellm_module_globals"] = {
         "file": init.rel,
         "how": (

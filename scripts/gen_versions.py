@@ -38,11 +38,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_litellm_data import (  # noqa: E402  (the helpers of the single-release generator)
+from litellm_ast import (  # noqa: E402  (what both generators read from LiteLLM's source)
     compared_strings,
+    items_loop,
     keys_read,
+    module_bindings,
     reachable_methods,
-    receiver_name,
     settings_reads_in,
     str_const,
     str_consts,
@@ -331,14 +332,7 @@ def router_settings(r: Release) -> dict[str, str]:
 def router_loop(r: Release) -> ast.For | None:
     ps = r.tree("litellm/proxy/proxy_server.py")
     for n in ast.walk(ps):
-        if (
-            isinstance(n, ast.For)
-            and isinstance(n.iter, ast.Call)
-            and isinstance(n.iter.func, ast.Attribute)
-            and n.iter.func.attr == "items"
-            and receiver_name(n.iter.func.value) == "router_settings"
-            and isinstance(n.target, ast.Tuple)
-        ):
+        if items_loop(n, "router_settings") and isinstance(n.target, ast.Tuple):
             return n
     return None
 
@@ -403,14 +397,7 @@ def litellm_settings_special(r: Release) -> dict[str, str]:
     in load_config (as scripts/gen_litellm_data.py: the final `else:` is the setattr for every other key)."""
     load_config = proxy_config(r)["load_config"]
     for n in ast.walk(load_config):
-        if (
-            isinstance(n, ast.For)
-            and isinstance(n.iter, ast.Call)
-            and isinstance(n.iter.func, ast.Attribute)
-            and n.iter.func.attr == "items"
-            and receiver_name(n.iter.func.value) == "litellm_settings"
-            and isinstance(n.target, ast.Tuple)
-        ):
+        if items_loop(n, "litellm_settings") and isinstance(n.target, ast.Tuple):
             var = n.target.elts[0].id  # type: ignore[attr-defined]
             out: dict[str, str] = {}
             node = next((s for s in n.body if isinstance(s, ast.If)), None)
@@ -430,47 +417,9 @@ def module_names(r: Release) -> dict[str, dict[str, str]]:
     rel = "litellm/__init__.py"
     assigned: dict[str, str] = {}
     imported: dict[str, str] = {}
-
-    def targets(t: ast.AST) -> Iterator[str]:
-        if isinstance(t, ast.Name):
-            yield t.id
-        elif isinstance(t, ast.Tuple | ast.List):
-            for e in t.elts:
-                yield from targets(e)
-
-    def visit(body: list[ast.stmt]) -> None:
-        for s in body:
-            where = f"{rel}:{s.lineno}"
-            if isinstance(s, ast.Assign):
-                for t in s.targets:
-                    for name in targets(t):
-                        assigned.setdefault(name, where)
-            elif isinstance(s, ast.AnnAssign | ast.AugAssign) and getattr(s, "value", None) is not None:
-                for name in targets(s.target):
-                    assigned.setdefault(name, where)
-            elif isinstance(s, ast.Import):
-                for a in s.names:
-                    imported.setdefault((a.asname or a.name).split(".")[0], where)
-            elif isinstance(s, ast.ImportFrom):
-                for a in s.names:
-                    if a.name != "*":
-                        imported.setdefault(a.asname or a.name, where)
-            elif isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                imported.setdefault(s.name, where)
-            elif isinstance(s, ast.If):
-                if receiver_name(s.test) != "TYPE_CHECKING":
-                    visit(s.body)
-                    visit(s.orelse)
-            elif isinstance(s, ast.Try):
-                visit(s.body)
-                for h in s.handlers:
-                    visit(h.body)
-                visit(s.orelse)
-                visit(s.finalbody)
-            elif isinstance(s, ast.With):
-                visit(s.body)
-
-    visit(r.tree(rel).body)
+    for kind, name, s in module_bindings(r.tree(rel).body):
+        if kind != "star":
+            (assigned if kind == "assigned" else imported).setdefault(name, f"{rel}:{s.lineno}")
     lazy: dict[str, str] = {}
     reg = "litellm/_lazy_imports_registry.py"
     if r.has(reg) and (node := assigned_value(r.tree(reg), "LITELLM_ATTRIBUTES")):

@@ -26,7 +26,7 @@ WIDTH = 110
 def render() -> str:
     from rich.console import Console
 
-    from autofix.cli import process
+    from autofix.commands import process
 
     console = Console(
         file=io.StringIO(),

@@ -8,10 +8,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from run_autofix import autofix as run_autofix
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIFIED = ROOT / "fixtures" / "litellm-unified.yaml"
@@ -19,16 +19,7 @@ NOTE = "backups go to "
 
 
 def autofix(*args, cwd, env=None):
-    full_env = {k: v for k, v in os.environ.items() if k != "AUTOFIX_BACKUP_DIR"}
-    full_env.update(NO_COLOR="1", **(env or {}))
-    return subprocess.run(
-        [sys.executable, "-m", "autofix", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=full_env,
-        timeout=120,
-    )
+    return run_autofix(*args, cwd=cwd, env=env, without=("AUTOFIX_BACKUP_DIR",))
 
 
 def git(*args, cwd):

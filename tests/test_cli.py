@@ -1,28 +1,15 @@
 """The command line, run as a user runs it: exit codes, output, writes, backups, restore."""
 
-import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from run_autofix import autofix
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIFIED = ROOT / "fixtures" / "litellm-unified.yaml"
-
-
-def autofix(*args, cwd=None, env=None):
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "autofix", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=full_env,
-        timeout=60,
-    )
 
 
 @pytest.fixture

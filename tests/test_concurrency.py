@@ -131,7 +131,7 @@ def test_a_config_changed_between_read_and_write_is_not_overwritten(tmp_path, mo
 
 @pytest.mark.parametrize("where", ["read_config", "run"])
 def test_the_cli_stops_with_one_line_and_exit_2(tmp_path, monkeypatch, capsys, where):
-    from autofix.cli import process
+    from autofix.commands import process
 
     config = tmp_path / "config.yaml"
     config.write_bytes(OLD)

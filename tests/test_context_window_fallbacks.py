@@ -8,6 +8,8 @@ Ollama server), `ollama_chat/*` is never mapped, `openai/gpt-4o` is found as `gp
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 import yaml
 
@@ -16,7 +18,8 @@ from autofix.document import Document
 from autofix.runner import run
 
 G7 = registry.find("G7")
-M = G7.module
+W = importlib.import_module("autofix.migrations._context_windows")  # the window lookup G7 uses
+L = importlib.import_module("autofix.migrations._fallback_lists")  # reading and merging the lists
 
 
 def fixed(text: str):
@@ -59,7 +62,7 @@ def test_metadata():
 )
 def test_map_key(model, key):
     provider = model.partition("/")[0] if "/" in model else ""
-    assert M.map_key(model, provider) == key
+    assert W.map_key(model, provider) == key
 
 
 def test_snapshot_windows_used():
@@ -69,7 +72,7 @@ def test_snapshot_windows_used():
 
 def windows(model_list: str) -> dict[str, tuple]:
     doc = Document("model_list:\n" + model_list)
-    groups = M.scan(doc).groups
+    groups = W.scan(doc).groups
     return {name: (g.window, [d.source for d in g.deployments]) for name, g in groups.items()}
 
 
@@ -123,7 +126,7 @@ def test_max_input_tokens_read_safely(value, window, converted):
     doc = Document(
         f"model_list:\n  - model_name: g\n    litellm_params: {{model: x}}\n    model_info: {{max_input_tokens: {value}}}\n"
     )
-    result = M.scan(doc)
+    result = W.scan(doc)
     assert result.groups["g"].window == window
     assert bool(result.converted) is converted
     assert bool(result.broken) is (window is None)
@@ -161,7 +164,7 @@ def test_group_window_is_the_smallest_deployment_and_unknown_if_any_is():
     ],
 )
 def test_local_ollama(api_base, local):
-    assert M._local(api_base) is local
+    assert W._local(api_base) is local
 
 
 # ---- derivation ----------------------------------------------------------------------------------
@@ -283,17 +286,17 @@ def test_many_deployments_one_pass_no_commit_per_deployment(monkeypatch):
 
 
 def test_parse_shapes():
-    assert M.parse({"a": "b", "c": ["d", "e"]}).items == [{"a": ["b"]}, {"c": ["d", "e"]}]
-    assert M.parse([{"a": "b", "c": ["d"]}]).items == [{"a": ["b"]}, {"c": ["d"]}]
-    assert M.parse(["big"]).items == ["big"]  # LiteLLM's other form: a plain string item is kept
-    assert M.parse([{"a": ["b"]}]).notes == []
+    assert L.parse({"a": "b", "c": ["d", "e"]}).items == [{"a": ["b"]}, {"c": ["d", "e"]}]
+    assert L.parse([{"a": "b", "c": ["d"]}]).items == [{"a": ["b"]}, {"c": ["d"]}]
+    assert L.parse(["big"]).items == ["big"]  # LiteLLM's other form: a plain string item is kept
+    assert L.parse([{"a": ["b"]}]).notes == []
     for bad in ("a", 3, [{"a": 3}], [{"a": [1]}], [[]], [{"a": None}]):
-        assert M.parse(bad) is None
+        assert L.parse(bad) is None
 
 
 def test_merge_without_duplicates():
     into = [{"a": ["b"]}, "x"]
-    added = M.merge(into, [{"a": ["b", "c"]}, {"d": ["a"]}, "x", {"a": ["c"]}])
+    added = L.merge(into, [{"a": ["b", "c"]}, {"d": ["a"]}, "x", {"a": ["c"]}])
     assert into == [{"a": ["b", "c"]}, "x", {"d": ["a"]}]
     assert added == ["a → c", "d → a"]
 
@@ -404,7 +407,7 @@ model_list:
     ],
 )
 def test_only_the_default_ollama_is_asked(api_base, default):
-    assert M._ollama_default_base(api_base) is default
+    assert W._ollama_default_base(api_base) is default
 
 
 def test_runtime_sources():
@@ -424,12 +427,12 @@ def test_runtime_sources():
     litellm_params: {model: openai/mythomax, api_base: "http://127.0.0.1:8080/v1"}
 """
     )
-    groups = M.scan(doc).groups
+    groups = W.scan(doc).groups
     assert {name: g.runtime for name, g in groups.items()} == {
-        "ollama-default": [M.RUNTIME_OLLAMA],
+        "ollama-default": [W.RUNTIME_OLLAMA],
         "ollama-elsewhere": [],
         "ollama-chat": [],
-        "vllm": [M.RUNTIME_VLLM],
+        "vllm": [W.RUNTIME_VLLM],
         "vllm-no-base": [],
         "llama-cpp": [],
     }

@@ -1,13 +1,13 @@
 """Many files at once: folders, globs, stdin, --check, --jobs, and the machine-readable formats."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from run_autofix import autofix
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIFIED = ROOT / "fixtures" / "litellm-unified.yaml"
@@ -23,19 +23,6 @@ def _clean_config() -> str:
 
 CLEAN = _clean_config()
 SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
-
-
-def autofix(*args, cwd=None, stdin=None):
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "autofix", *map(str, args)],
-        capture_output=True,
-        cwd=cwd,
-        env=env,
-        timeout=120,
-        input=stdin,
-        text=stdin is None or isinstance(stdin, str),
-    )
 
 
 @pytest.fixture

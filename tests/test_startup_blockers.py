@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import yaml
+from run_autofix import autofix
 
 from autofix import registry
 from autofix.litellm_data import names
@@ -27,13 +25,6 @@ WEBHOOK = (
     "  callback_settings:\n    webhook: {url: https://hooks.example.internal/litellm}\n"
 )
 CLEAN = "litellm_settings:\n  json_logs: true\n  callbacks: [prometheus]\n"
-
-
-def autofix(*args):
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "autofix", *map(str, args)], capture_output=True, text=True, env=env
-    )
 
 
 @pytest.fixture

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from autofix.migration import Context, Migration
 from autofix.runner import run
-from autofix.values import GS, LS, RS, as_int, listed, names, number, show
+from autofix.values import GS, LS, RS, add_to_list, as_int, listed, names, number, show
 
 
 def test_section_names():
@@ -96,3 +97,42 @@ def test_allow_unsafe_gives_the_manual_step(unsafe):
         [finding] = result.findings
         assert (finding.kind, finding.manual, finding.line) == ("unsafe", "delete a by hand", 1)
         assert finding.message == "would delete a (unsafe fix: run with --unsafe-fixes)"
+
+
+@pytest.mark.parametrize(
+    ("text", "added", "after", "warning"),
+    [
+        (b"s:\n  cb: [a]\n", True, b"s:\n  cb: [a, x]\n", None),
+        (b"s:\n  cb: a\n", True, None, None),  # a single string becomes a list
+        (b"s: {}\n", True, None, None),  # a missing list is created
+        (
+            b"s:\n  cb: {a: 1}\n",
+            False,
+            b"s:\n  cb: {a: 1}\n",
+            ("s.cb is not a list: x not added", "make a list"),
+        ),
+        (
+            b"base: &b [a]\ns:\n  cb: *b\n",  # shared through an anchor: the edit is refused
+            False,
+            b"base: &b [a]\ns:\n  cb: *b\n",
+            ("x not added to s.cb (", "add it by hand"),
+        ),
+    ],
+)
+def test_add_to_list(text, added, after, warning):
+    outcome = []
+
+    def fix(ctx: Context):
+        outcome.append(add_to_list(ctx, ("s", "cb"), "x", not_a_list="make a list", refused="add it by hand"))
+
+    result = _run(fix, text)
+    assert outcome[0] is added  # (the runner runs a fix twice: the second run must change nothing)
+    if added:
+        assert "x" in yaml.safe_load(result.new_bytes)["s"]["cb"]
+        assert not result.findings
+    if after is not None:
+        assert result.new_bytes == after
+    if warning:
+        [finding] = result.findings
+        assert finding.kind == "warning" and finding.message.startswith(warning[0])
+        assert finding.manual == warning[1] and finding.line == 2 + text.startswith(b"base")
