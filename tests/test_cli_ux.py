@@ -291,6 +291,9 @@ def test_ctrl_c_exits_130_with_one_line_saying_what_was_written(tmp_path):
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            # as from a terminal: a suite run as a background job of a non-interactive shell starts with
+            # SIGINT ignored, which the child would inherit (and then rightly keep ignoring)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         deadline = time.monotonic() + 60
         while first.read_bytes() == before and time.monotonic() < deadline and child.poll() is None:
