@@ -32,7 +32,13 @@ def names(key: str) -> frozenset[str]:
     every target."""
     from autofix import versions
 
-    target = versions.target()
+    return _names(key, versions.target())
+
+
+@lru_cache(maxsize=512)
+def _names(key: str, target: str) -> frozenset[str]:
+    from autofix import versions
+
     if target == data()["litellm_version"] or key not in versions.CATEGORY_OF:
         return frozenset(data()[key])
     return versions.surface(versions.CATEGORY_OF[key], target)
