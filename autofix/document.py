@@ -108,9 +108,17 @@ class Document(EditPlanner):
             self._data_from_text = True
         else:
             self._root = parse_tree(self.text)
-        self._ix = TextIndex(self.text)
+        self._ix_text = self.text  # indexed on first use: many parses never ask for a line
+        self._ix_cache: TextIndex | None = None
         self._entries_cache: dict[int, dict[Any, int]] = {}
         self._sharing: tuple[set[int], set[int]] | None = None
+
+    @property
+    def _ix(self) -> TextIndex:
+        """Offsets ↔ lines of the text as last parsed."""
+        if self._ix_cache is None:
+            self._ix_cache = TextIndex(self._ix_text)
+        return self._ix_cache
 
     @property
     def _shared(self) -> set[int]:

@@ -93,8 +93,19 @@ def near(name: str, pool: Iterable[str], vocab: frozenset[str] | None = None) ->
 def _key(pool: Iterable[str], vocab: frozenset[str] | None) -> tuple[frozenset[str], frozenset[str]]:
     """The memo key of a question: the valid names as a set (the answers do not depend on their
     order), and the vocabulary (computed from the pool when not given)."""
-    pool = frozenset(p for p in pool if isinstance(p, str))
-    return pool, vocabulary(pool) if vocab is None else vocab
+    try:
+        names = _names(pool if isinstance(pool, frozenset) else tuple(pool))
+    except TypeError:  # an unhashable item in the pool: never a valid name
+        names = frozenset(p for p in pool if isinstance(p, str))
+    return names, _vocabulary(names) if vocab is None else vocab
+
+
+@lru_cache(maxsize=256)
+def _names(pool: frozenset | tuple) -> frozenset[str]:
+    return frozenset(p for p in pool if isinstance(p, str))
+
+
+_vocabulary = lru_cache(maxsize=256)(vocabulary)
 
 
 # The answers are pure functions of (name, pool, vocabulary), remembered per distinct question: a config
