@@ -103,9 +103,11 @@ def _walk(folder: Path, targets: Targets, seen: set[Path]) -> None:
             why = looks_like_litellm_config(path)
             if why:
                 targets.skipped.append((path, why))
-            elif path.resolve() not in seen:
-                seen.add(path.resolve())
-                targets.files.append(path)
+            else:
+                real = path.resolve()
+                if real not in seen:
+                    seen.add(real)
+                    targets.files.append(path)
 
 
 def _drop_included(targets: Targets, found: list[Path]) -> None:
@@ -130,6 +132,8 @@ def _drop_included(targets: Targets, found: list[Path]) -> None:
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, str):
                 included.setdefault(resolve_entry(entry, path.resolve(), path.resolve()), path)
+    if not included:
+        return
     for path in list(found):
         by = included.get(path.resolve())
         if by is not None and by != path:

@@ -108,9 +108,17 @@ class Document(EditPlanner):
             self._data_from_text = True
         else:
             self._root = parse_tree(self.text)
-        self._ix = TextIndex(self.text)
+        self._ix_text = self.text  # indexed on first use: many parses never ask for a line
+        self._ix_cache: TextIndex | None = None
         self._entries_cache: dict[int, dict[Any, int]] = {}
         self._sharing: tuple[set[int], set[int]] | None = None
+
+    @property
+    def _ix(self) -> TextIndex:
+        """Offsets ↔ lines of the text as last parsed."""
+        if self._ix_cache is None:
+            self._ix_cache = TextIndex(self._ix_text)
+        return self._ix_cache
 
     @property
     def _shared(self) -> set[int]:
@@ -238,9 +246,10 @@ class Document(EditPlanner):
 
     def _locate(self, path: Path, *, for_edit: bool = True) -> _Located | None:
         node: Node = self.root
-        loc = _Located(node)
+        chain: list[Node] = []  # the containers passed, from the root down
+        key_node: Node | None = None
+        index = -1
         for depth, part in enumerate(path):
-            chain = loc.chain + [node]
             if isinstance(node, MappingNode):
                 entries = self._entries(node)
                 if part not in entries:
@@ -257,19 +266,20 @@ class Document(EditPlanner):
                             line=node.start_mark.line + 1,
                         )
                     return None
-                i = entries[part]
-                k, v = node.value[i]
-                loc = _Located(v, chain, k, i)
+                index = entries[part]
+                key_node, child = node.value[index]
             elif isinstance(node, SequenceNode) and isinstance(part, int):
                 if id(node) in self._dirty:  # indices moved under a queued edit
                     raise NeedsCommit
                 if not -len(node.value) <= part < len(node.value):
                     return None
-                i = part % len(node.value)
-                loc = _Located(node.value[i], chain, None, i)
+                index = part % len(node.value)
+                key_node, child = None, node.value[index]
             else:
                 return None
-            node = loc.node
+            chain.append(node)
+            node = child
+        loc = _Located(node, chain, key_node, index)
         if for_edit:
             for n in [*loc.chain[1:], loc.node]:
                 if id(n) in self._shared:

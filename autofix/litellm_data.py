@@ -13,6 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from autofix import versions
+
 FILE = "litellm_1.110.2.json"
 
 
@@ -30,9 +32,11 @@ def names(key: str) -> frozenset[str]:
 
     Lists versions.json does not carry per release (e.g. 'top_level_warned_keys') are 1.110.2's for
     every target."""
-    from autofix import versions
+    return _names(key, versions.target())
 
-    target = versions.target()
+
+@lru_cache(maxsize=512)
+def _names(key: str, target: str) -> frozenset[str]:
     if target == data()["litellm_version"] or key not in versions.CATEGORY_OF:
         return frozenset(data()[key])
     return versions.surface(versions.CATEGORY_OF[key], target)
@@ -51,8 +55,6 @@ GS, LS, RS = "general_settings", "litellm_settings", "router_settings"
 
 def read_sets() -> dict[str, frozenset[str]]:
     """The keys the target release reads: top-level sections and the keys of the three settings sections."""
-    from autofix import versions
-
     return _read_sets(versions.target())
 
 

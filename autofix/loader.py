@@ -9,6 +9,7 @@ keys, each refused with one line (InputError) instead of a crash or a silent sur
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Hashable, Iterator
 from typing import Any
@@ -38,7 +39,11 @@ class _MemoResolver:
     _tags: dict[str, str] = {}
 
     def resolve(self, kind, value, implicit):
-        if kind is ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+        if self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        if kind is ScalarNode:
+            if not implicit[0]:  # quoted or block: PyYAML's answer is the default, a string
+                return self.DEFAULT_SCALAR_TAG
             tags = _MemoResolver._tags
             tag = tags.get(value)
             if tag is None:
@@ -46,12 +51,24 @@ class _MemoResolver:
                 if len(value) <= _MEMO_MAX_LEN and len(tags) < _MEMO_LIMIT:
                     tags[value] = tag
             return tag
+        if kind is MappingNode:  # what PyYAML answers for a collection without path resolvers
+            return self.DEFAULT_MAPPING_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
         return super().resolve(kind, value, implicit)
 
 
 class SafeLoader(_MemoResolver, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """PyYAML's libyaml-backed safe loader when it is built in (it reads exactly what yaml.safe_load
     reads; the pure-Python one otherwise), with the resolver's answers remembered."""
+
+    if not yaml.SafeLoader.yaml_path_resolvers:
+        # The composer calls descend_resolver(parent, index) and ascend_resolver() around every node;
+        # PyYAML's return at once without path resolvers (SafeLoader has none), but they are Python
+        # calls, a tenth of composing a config. The same no-ops as C functions (the composer ignores
+        # what they return): is_(parent, index) and tuple() look at nothing and change nothing.
+        descend_resolver = staticmethod(operator.is_)
+        ascend_resolver = staticmethod(tuple)
 
 
 def safe_load(text: str | bytes) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+from functools import lru_cache
 
 from autofix.secrets import hide_line, mask_line, secret_block_lines
 
@@ -175,8 +176,10 @@ _WERE_NOT = re.compile(r"\b(?:was|were) not (\w+ed)\b")
 _FAILED = re.compile(r"\bevery request to (it|the alias) failed\b")
 
 
+@lru_cache(maxsize=4096)
 def preview_tense(message: str) -> str:
-    """A finding worded for `apply` ("removed x"), worded for a preview ("would remove x")."""
+    """A finding worded for `apply` ("removed x"), worded for a preview ("would remove x").
+    Remembered per message: a fleet repeats the same findings file after file."""
 
     def clause(m: re.Match) -> str:
         verb = _ACTIONS[m.group(2)]

@@ -70,12 +70,21 @@ class Result:
         return seen
 
 
-def _run_one(doc: ConfigSet, m: Migration, unsafe: bool, selected: frozenset[str] = frozenset()) -> Context:
+def _run_one(
+    doc: ConfigSet,
+    m: Migration,
+    unsafe: bool,
+    selected: frozenset[str] = frozenset(),
+    keys_before: frozenset[tuple] | None = None,
+) -> Context:
+    """Run one migration. `keys_before`: `versions.section_keys(doc)` as the document is now, when the
+    caller knows it (computed here otherwise)."""
     ctx = Context(doc, m, unsafe_fixes=unsafe, owners=all_migrations(), selected=selected)
     checkpoint = doc.checkpoint()
     doc.migration = m.id
     before = len(doc.changes)
-    keys_before = versions.section_keys(doc)
+    if keys_before is None:
+        keys_before = versions.section_keys(doc)
     root = doc.get(())
     sections_before = set(root) if isinstance(root, dict) else set()
     try:
@@ -277,15 +286,22 @@ def run(
 def _passes(doc: ConfigSet, plan: list[Migration], unsafe: bool, result: Result) -> None:
     """Run the plan until a pass changes nothing (at most MAX_PASSES)."""
     seen_findings: set[tuple[str, str, int | None]] = set()
+    selected = frozenset(p.id for p in plan)
     for n in range(1, MAX_PASSES + 1):
         result.passes = n
         start = len(doc.changes)
         changed_by: list[str] = []
+        # the document's section keys, while no change is made: changes are only appended, and a fix
+        # that is rolled back restores the document as it was before it (its checkpoint)
+        keys = None
         for m in plan:
             before = len(doc.changes)
-            ctx = _run_one(doc, m, unsafe, frozenset(p.id for p in plan))
+            if keys is None:
+                keys = versions.section_keys(doc)
+            ctx = _run_one(doc, m, unsafe, selected, keys)
             if len(doc.changes) > before:
                 changed_by.append(m.id)
+                keys = None
             for f in ctx.findings:
                 key = (f.migration, f.message, f.line)
                 if key not in seen_findings:

@@ -10,6 +10,7 @@ and Slack webhook URLs are masked too (`mask_line`). The diff (report.py), the m
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 # A key holds a secret when one of its _-separated words says so: api_key, master_key, redis_password,
@@ -86,8 +87,10 @@ def mask_value(key: Any, value: Any, show: bool = False) -> Any:
     return value
 
 
+@lru_cache(maxsize=8192)
 def mask_line(line: str) -> str:
-    """Hide the value of a secret-looking `key: value` line (not an os.environ/ reference)."""
+    """Hide the value of a secret-looking `key: value` line (not an os.environ/ reference).
+    Remembered per line: a diff or a fleet repeats the same lines."""
     body = line.rstrip("\r\n")
     ending = line[len(body) :]
     m = _ENTRY.match(body)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Words that mean the opposite of each other (or a different side): never a typo of one another.
 OPPOSITES = (
@@ -86,21 +87,47 @@ def near(name: str, pool: Iterable[str], vocab: frozenset[str] | None = None) ->
     nearest first: more than one means there is no clear answer."""
     if not isinstance(name, str) or not name:
         return []
-    pool = [p for p in pool if isinstance(p, str)]
+    return list(_near(name, *_key(pool, vocab)))
+
+
+def _key(pool: Iterable[str], vocab: frozenset[str] | None) -> tuple[frozenset[str], frozenset[str]]:
+    """The memo key of a question: the valid names as a set (the answers do not depend on their
+    order), and the vocabulary (computed from the pool when not given)."""
+    try:
+        names = _names(pool if isinstance(pool, frozenset) else tuple(pool))
+    except TypeError:  # an unhashable item in the pool: never a valid name
+        names = frozenset(p for p in pool if isinstance(p, str))
+    return names, _vocabulary(names) if vocab is None else vocab
+
+
+@lru_cache(maxsize=256)
+def _names(pool: frozenset | tuple) -> frozenset[str]:
+    return frozenset(p for p in pool if isinstance(p, str))
+
+
+_vocabulary = lru_cache(maxsize=256)(vocabulary)
+
+
+# The answers are pure functions of (name, pool, vocabulary), remembered per distinct question: a config
+# of thousands of deployments asks the same few questions thousands of times.
+@lru_cache(maxsize=4096)
+def _near(name: str, pool: frozenset[str], vocab: frozenset[str]) -> tuple[str, ...]:
     if name in pool:
-        return []
-    if vocab is None:
-        vocab = vocabulary(pool)
+        return ()
     folded, most = _fold(name), limit(name)
     found = sorted((distance(folded, _fold(p)), p) for p in pool if abs(len(p) - len(name)) <= most)
-    return [p for d, p in found if d <= most and not different_word(name, p, vocab)]
+    return tuple(p for d, p in found if d <= most and not different_word(name, p, vocab))
 
 
 def nearest(name: str, pool: Iterable[str], vocab: frozenset[str] | None = None) -> str | None:
     """The one valid name `name` is clearly a misspelling of, or None (see the module docstring)."""
     if not isinstance(name, str) or not name:
         return None
-    pool = [p for p in pool if isinstance(p, str)]
+    return _nearest(name, *_key(pool, vocab))
+
+
+@lru_cache(maxsize=4096)
+def _nearest(name: str, pool: frozenset[str], vocab: frozenset[str]) -> str | None:
     if name in pool:
         return None
     folded = _fold(name)
@@ -123,8 +150,6 @@ def nearest(name: str, pool: Iterable[str], vocab: frozenset[str] | None = None)
         return None  # a tie: no clear answer
     if len(near) > 1 and best_d > 1:
         return None  # two candidates within reach, the best two edits away: not clear enough
-    if vocab is None:
-        vocab = vocabulary(pool)
     if different_word(name, best, vocab):
         return None
     return best

@@ -161,3 +161,19 @@ def test_merge_refused_when_both_set_a_key():
 def test_types_leave_references_and_valid_values_alone():
     config = b"router_settings:\n  num_retries: os.environ/RETRIES\n  timeout: 30\n  routing_strategy: lar1\n"
     assert not run(config, _plan("X6"), unsafe=True).findings
+
+
+def test_the_answers_do_not_depend_on_the_pools_form():
+    """nearest/near remember their answers per (name, pool, vocabulary): a list, a tuple or a set of the
+    same names gives the same answer; items that are not names are never answers; unhashable ones are
+    skipped, not an error."""
+    from autofix.suggest import near
+
+    pool = ["drop_params", "num_retries", "timeout", 3, None]
+    for form in (pool, tuple(pool), [*pool, {"not": "a name"}]):
+        assert nearest("drop_param", form) == "drop_params"
+        assert nearest("drop_params", form) is None
+        assert near("timeot", form) == ["timeout"]
+    assert nearest("drop_param", frozenset(p for p in pool if isinstance(p, str))) == "drop_params"
+    assert nearest("drop_param", ["drop_params", "drop_paramz"]) is None  # a tie, also remembered apart
+    assert nearest("drop_param", ["drop_params"]) == "drop_params"

@@ -81,3 +81,38 @@ def test_explicit_tags_the_memo_does_not_mix_up():
 def test_a_bad_explicit_tag_still_fails_as_in_pyyaml():
     with pytest.raises(InputError):
         parse("a: !!int seven\n")
+
+
+def _tags(node) -> list:
+    """Every node's kind, tag and value text, in document order."""
+    out = [(type(node).__name__, node.tag, node.value if isinstance(node.value, str) else None)]
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            out += _tags(k) + _tags(v)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            out += _tags(item)
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *TRICKY,
+        "a: |\n  block\nb: >-\n  folded\nc: \"quoted 1\"\nd: [1, 'x', {e: f}]\ng: !custom {h: 1}\n- bad\n",
+        "a:\n  - b: [1, [2, [3]]]\n  - !!map {c: d}\n  - !!seq [e]\n  - ? complex\n    : key\n",
+    ],
+)
+def test_composed_tags_are_pyyamls(text: str):
+    """The composer's resolver hooks (C no-ops, collections answered directly) give every node the tag
+    PyYAML's pure-Python composer gives it."""
+    from autofix.loader import _compose_plain
+
+    try:
+        expected = _tags(yaml.compose(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError):
+            _compose_plain(text)
+        return
+    for _ in range(2):  # the second time from the memo
+        assert _tags(_compose_plain(text)) == expected
