@@ -350,6 +350,46 @@ def test_the_inline_comment_checker_never_confuses_two_identical_lines():
         assert_inline_comments_stay(old.replace("model_name: b", "model_name: b\n    tpm: 1"), lost)
 
 
+def test_the_full_line_comment_checker_never_confuses_two_identical_lines():
+    """Found in random mode: `# c1 note` closes deployment 1's `litellm_params`; a fix adds
+    `model_info:` to that deployment below it, and deployment 2 already has a `model_info:` line. The
+    new line was taken for an old one ("no longer sits above"): the checker matched lines by their text
+    alone. It aligns them now, and still fails when a comment really lands above another old line."""
+    from checks import assert_comments_stay
+
+    old = (
+        "model_list:\n- model_name: a\n  litellm_params:\n    rpm: 1\n    # c1 note\n"
+        "- model_name: b\n  model_info:\n    mode: chat\n"
+    )
+    new = old.replace("    # c1 note\n", "    # c1 note\n  model_info:\n    health_check_timeout: 10\n")
+    assert_comments_stay(old, new)
+    old = "model_list:\n- model_name: a\n  # c1 note\n  model_info: {}\n- model_name: b\n  model_info: {}\n"
+    lost = "model_list:\n- model_name: a\n  model_info: {}\n- model_name: b\n  # c1 note\n  model_info: {}\n"
+    with pytest.raises(AssertionError, match="no longer sits above"):
+        assert_comments_stay(old, lost)  # the comment left its key for the identical key below
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        # two identical keys in two mappings, the comment moved from the first to the second
+        ("a:\n  # keep\n  x: 1\nb:\n  x: 1\n", "a:\n  x: 1\nb:\n  # keep\n  x: 1\n"),
+        # the same with identical list items
+        ("cb:\n# keep\n- otel\n- otel\n", "cb:\n- otel\n# keep\n- otel\n- webhook\n"),
+        # identical list items, the inline comment dropped from one of them while a neighbour changed
+        (
+            "cb:\n- prometheus\n- prometheus  # c1 note\n- webhook\n",
+            "cb:\n- prometheus\n- prometheus\n- otel\n",
+        ),
+    ],
+)
+def test_the_comment_checker_still_fails_on_a_real_loss_among_identical_lines(old, new):
+    from checks import assert_comments_stay
+
+    with pytest.raises(AssertionError):
+        assert_comments_stay(old, new)
+
+
 def test_a_bug_outside_any_one_file_is_one_line_too(tmp_path):
     """An exception after the files were processed (here: in the SARIF renderer) is one line, exit 2."""
     config = tmp_path / "config.yaml"
