@@ -60,9 +60,9 @@ counts as pending. Unknown names in `success_callback`/`failure_callback` are on
 harmless (dropped) and may be meant for another LiteLLM version. Moving `callback_settings` is safe:
 under `litellm_settings` LiteLLM only assigns it when its loop reaches the key, so callbacks listed
 before it never see their settings and `callbacks` hooks never get it as their parameters; at the top
-level it is read before any callback is built, and ends up as the same value. It is not moved (only
-reported) when a top-level `callback_settings` exists, since the nested one would replace it at
-runtime, or when the block holds comments, which a move would lose. Completing an HTTP sink is
+level it is read before any callback is built, and ends up as the same value. Its comments move with
+it. It is not moved (only reported) when a top-level `callback_settings` exists, since the nested
+one would replace it at runtime. Completing an HTTP sink is
 unsafe: a generic_api sink sends every request's data to that endpoint, which needs the user's consent;
 when `callbacks` names it the proxy does not start until then, so the hidden fix counts as pending.
 """
@@ -171,7 +171,7 @@ def _indent(text):
 
 
 def _may_hold_comments(doc, path):
-    """True when the lines of the block at `path` may hold a comment, which a move would lose.
+    """True when the lines of the block at `path` may hold a comment, which rewriting it whole would lose.
 
     Reads the text as last parsed, where `doc.line` points. Conservative: any ` #` counts, even inside
     a quoted string; full-line comments right before the next key at the block's level or above belong
@@ -199,6 +199,8 @@ def _may_hold_comments(doc, path):
 
 
 def _move_callback_settings(ctx):
+    """Move litellm_settings.callback_settings to the top level with its comments: the names whose
+    entries may hold comments (completed with span edits, not rewritten), or MISSING when not moved."""
     doc = ctx.doc
     nested = doc.get(NESTED)
     if nested is MISSING:
@@ -212,16 +214,14 @@ def _move_callback_settings(ctx):
             manual="merge its entries into the top-level callback_settings and delete it from litellm_settings",
         )
         return MISSING
-    if _may_hold_comments(doc, NESTED):
-        ctx.warn(
-            "callback_settings belongs at the top level of the config, not under litellm_settings (not moved: "
-            "it holds comments a move would lose)",
-            NESTED,
-            manual="move the callback_settings block out of litellm_settings to the top level",
-        )
-        return MISSING
+    commented = (
+        {n for n in nested if _may_hold_comments(doc, (*NESTED, n))} if isinstance(nested, dict) else set()
+    )
     try:
-        doc.delete(NESTED, prune_empty=True)
+        if nested is None or nested == {}:
+            doc.delete(NESTED, prune_empty=True)
+        else:
+            doc.move(NESTED, TOP)  # the block above it, its inline comment and those inside go along
     except EditRefused as exc:
         ctx.warn(
             f"callback_settings belongs at the top level, not under litellm_settings (not moved: {exc.reason})",
@@ -232,21 +232,12 @@ def _move_callback_settings(ctx):
     if nested is None or nested == {}:
         ctx.report("removed an empty litellm_settings.callback_settings", NESTED)
         return MISSING
-    return nested  # written last by fix(), after every edit inside the existing sections
-
-
-def _write_moved(ctx, value):
-    """The second half of the move: a new top-level section, added after every other edit.
-
-    At the end of the file it may share its insertion point with a key added to the last section;
-    queued last, it lands after that key instead of swallowing it.
-    """
-    ctx.doc.set(TOP, value)
     ctx.report(
         "moved callback_settings from litellm_settings to the top level, where LiteLLM reads it before building "
         "callbacks",
         NESTED,  # gone from the fixed file: the finding points at its line in the original
     )
+    return commented
 
 
 def _url_key(entry):
@@ -280,10 +271,13 @@ def _completed(entry, url_key):
     return out
 
 
-def _complete_in_place(doc, path, entry, url_key):
-    """Complete the entry at `path`: rewritten whole, or with span edits when it holds comments."""
+def _complete_in_place(doc, path, entry, url_key, commented):
+    """Complete the entry at `path`: rewritten whole, or with span edits when it may hold comments
+    (`commented`: known from where it was before a move)."""
     # a config set with include files offers no single text to look at: span edits there
-    if hasattr(doc, "text") and not _may_hold_comments(doc, path):
+    if commented is None:
+        commented = _may_hold_comments(doc, path)
+    if hasattr(doc, "text") and not commented:
         doc.set(path, _completed(entry, url_key))
         return
     if url_key != "endpoint":
@@ -322,10 +316,8 @@ def _complete_sinks(ctx, half_done, moved):
             out[name] = False
             continue
         try:
-            if isinstance(moved, dict) and name in moved:
-                moved[name] = _completed(entry, url_key)  # written whole by _write_moved
-            else:
-                _complete_in_place(ctx.doc, path, entry, url_key)
+            commented = None if moved is MISSING else name in moved
+            _complete_in_place(ctx.doc, path, entry, url_key, commented)
         except EditRefused as exc:
             ctx.warn(
                 f"callback_settings.{name} could not be completed as a generic_api sink: {exc.reason}",
@@ -537,13 +529,11 @@ def fix(ctx):
     _json_logs(ctx)
     _set_verbose(ctx)
     moved = _move_callback_settings(ctx)
-    blocks = [(TOP, moved if moved is not MISSING else doc.get(TOP)), (NESTED, doc.get(NESTED))]
+    blocks = [(TOP, doc.get(TOP)), (NESTED, doc.get(NESTED))]
     half_done = _half_done_sinks(blocks, known | hooks | generic | legacy)
     handled = _complete_sinks(ctx, half_done, moved)
     # a sink whose completion is hidden stays listed: its fix is pending (the proxy does not start)
     sinks = {n for _, block in blocks if isinstance(block, dict) for n, e in block.items() if _is_sink(e)}
     _callbacks(ctx, known | hooks | generic | sinks | set(handled))
     _event_lists(ctx, known | legacy | generic | defined, hooks, half_done)
-    if moved is not MISSING:
-        _write_moved(ctx, moved)
     _sink_reports(ctx, webhook_in, half_done, handled)
