@@ -288,6 +288,12 @@ def _complete_in_place(doc, path, entry, url_key, commented):
         doc.set((*path, "headers"), {})
 
 
+def _on_disk(path, moved):
+    """The path of an entry of the top-level callback_settings in the file on disk: under litellm_settings
+    when this run moved the block there (a finding's line is the line on disk)."""
+    return (*NESTED, *path[1:]) if moved is not MISSING and path[0] == TOP[0] else path
+
+
 def _complete_sinks(ctx, half_done, moved):
     """Complete the half-done sinks a callback list names (unsafe): name → True (done) or False (hidden).
 
@@ -301,6 +307,7 @@ def _complete_sinks(ctx, half_done, moved):
         if not used_in or url_key is None or path[0] != TOP[0]:
             continue  # nothing names it, no URL to send to, or still nested (its move is reported)
         fatal = "callbacks" in used_in
+        disk = _on_disk(path, moved)  # where the user finds it: its old place when it moved
         where = " and ".join(f"litellm_settings.{k}" for k in used_in)
         steps = [f"{url_key} → endpoint"] if url_key != "endpoint" else []
         steps += ["headers: {}"] if entry.get("headers") is None else []
@@ -311,7 +318,7 @@ def _complete_sinks(ctx, half_done, moved):
             f"every request to that endpoint ({name!r} is in {where})"
         )
         if not ctx.allow_unsafe(
-            description, path, manual=_sink_manual(name, entry, used_in), blocks_startup=fatal
+            description, disk, manual=_sink_manual(name, entry, used_in), blocks_startup=fatal
         ):
             out[name] = False
             continue
@@ -321,7 +328,7 @@ def _complete_sinks(ctx, half_done, moved):
         except EditRefused as exc:
             ctx.warn(
                 f"callback_settings.{name} could not be completed as a generic_api sink: {exc.reason}",
-                path,
+                disk,
                 manual=_sink_manual(name, entry, used_in),
                 blocks_startup=fatal,
             )
@@ -331,7 +338,7 @@ def _complete_sinks(ctx, half_done, moved):
             f"completed callback_settings.{name} as a generic_api sink ({steps}): {name!r} in {where} now "
             "sends logs to its endpoint"
             + ("; before, the proxy did not start (Empty module name)" if fatal else ""),
-            path,
+            disk,
             manual="add the endpoint's auth headers under headers, if it needs any"
             if entry.get("headers") is None
             else None,
@@ -488,7 +495,7 @@ def _sink_manual(name, entry, used_in, *, replacing=None):
     )
 
 
-def _sink_reports(ctx, webhook_in, half_done, handled):
+def _sink_reports(ctx, webhook_in, half_done, handled, moved):
     """Report the working form of an HTTP sink wherever the config reaches for one."""
     for name, (path, entry, missing) in half_done.items():
         if name in handled:
@@ -501,7 +508,7 @@ def _sink_reports(ctx, webhook_in, half_done, handled):
             f"{'.'.join(path)} is not an HTTP sink LiteLLM can use: it lacks {', '.join(missing)}{url}, "
             "so LiteLLM skips it and nothing is sent"
         )
-        ctx.report(message, path, manual=_sink_manual(name, entry, used_in))
+        ctx.report(message, _on_disk(path, moved), manual=_sink_manual(name, entry, used_in))
     if webhook_in and "webhook" not in half_done:
         where = " and ".join(f"litellm_settings.{k}" for k in webhook_in)
         ctx.report(
@@ -536,4 +543,4 @@ def fix(ctx):
     sinks = {n for _, block in blocks if isinstance(block, dict) for n, e in block.items() if _is_sink(e)}
     _callbacks(ctx, known | hooks | generic | sinks | set(handled))
     _event_lists(ctx, known | legacy | generic | defined, hooks, half_done)
-    _sink_reports(ctx, webhook_in, half_done, handled)
+    _sink_reports(ctx, webhook_in, half_done, handled, moved)

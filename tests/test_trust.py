@@ -188,7 +188,8 @@ def _nearest_existing(data, path):
 @pytest.mark.parametrize("plan", ["default", "all-unsafe"])
 def test_every_finding_points_at_its_key_in_the_file_on_disk(plan):
     """Generated over every fixture and corpus config: a finding's line holds its key (or the nearest
-    ancestor the file on disk has); a finding about a new section has no line."""
+    ancestor the file on disk has); a finding about a new section has the line it goes below, the
+    last line of the existing sections (only blank lines and comments at the left edge follow it)."""
     import yaml
 
     from autofix import registry
@@ -209,7 +210,9 @@ def test_every_finding_points_at_its_key_in_the_file_on_disk(plan):
             known = _nearest_existing(data, f.path)
             where = f"{config.name}: {f.migration} {f.where} at {f.line}"
             if not known:
-                assert f.line is None, where
+                assert f.line is not None and 1 <= f.line <= len(lines), where
+                assert lines[f.line - 1].strip(), where
+                assert all(not ln.strip() or ln.startswith("#") for ln in lines[f.line :]), where
                 continue
             assert f.line is not None and 1 <= f.line <= len(lines), where
             key = next((k for k in reversed(known) if isinstance(k, str)), None)
@@ -220,6 +223,35 @@ def test_every_finding_points_at_its_key_in_the_file_on_disk(plan):
                 assert key in line, f"{where}: {line!r}"
             checked += 1
     assert checked > 300
+
+
+def test_a_finding_about_a_new_section_has_the_same_line_in_every_format(tmp_path):
+    """Issue 10: a finding about a section a fix creates had no line (`-`, no SARIF region, no GitHub
+    line). It now has the line the section goes below, the same in text, json, sarif and github."""
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "model_list:\n  - model_name: gpt\n    litellm_params: {model: openai/gpt-4o}\n"
+        "litellm_settings:\n  json_logs: true\n  # drop_params: true\n\n# the end\n"
+    )
+    import re
+
+    wanted = "enable background health checks"  # G2 creates general_settings (previews say "would ...")
+    text = autofix("--dry-run", "-v", "--only", "G2", config).stdout
+    m = re.search(r"config\.yaml:(\d+) G2 would " + wanted, text)
+    assert m, text
+    line = int(m.group(1))
+    assert line == 6  # the commented-out setting below json_logs stays in litellm_settings
+    out = json.loads(autofix("--check", "--only", "G2", "--format", "json", config).stdout)
+    assert {f["line"] for f in out["files"][0]["findings"] if wanted in f["message"]} == {line}
+    sarif = json.loads(autofix("--check", "--only", "G2", "--format", "sarif", config).stdout)["runs"][0]
+    regions = [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for r in sarif["results"]
+        if wanted in r["message"]["text"]
+    ]
+    assert regions == [line]
+    github = autofix("--check", "--only", "G2", "--format", "github", config).stdout
+    assert re.search(rf"::\w+ file=[^,]+,line={line},title=autofix G2::[^\n]*{wanted}", github), github
 
 
 def test_check_github_and_sarif_lines_on_the_bundled_config(tmp_path):
