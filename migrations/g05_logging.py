@@ -166,41 +166,9 @@ def _json_logs(ctx):
         )
 
 
-def _indent(text):
-    return len(text) - len(text.lstrip())
-
-
-def _may_hold_comments(doc, path):
-    """True when the lines of the block at `path` may hold a comment, which rewriting it whole would lose.
-
-    Reads the text as last parsed, where `doc.line` points. Conservative: any ` #` counts, even inside
-    a quoted string; full-line comments right before the next key at the block's level or above belong
-    to that key and do not count.
-    """
-    lines, first = doc.source_lines(path)
-    column = _indent(lines[first - 1])
-    if " #" in lines[first - 1] or "\t#" in lines[first - 1]:
-        return True
-    outside = False  # a comment at the key's column or left of it, not yet known to be inside
-    for text in lines[first:]:
-        stripped = text.strip()
-        if not stripped:
-            continue
-        if stripped.startswith("#"):
-            if _indent(text) > column:
-                return True
-            outside = True
-            continue
-        if _indent(text) <= column:
-            return False  # the next key at this level or above
-        if outside or " #" in text or "\t#" in text:
-            return True
-    return False
-
-
 def _move_callback_settings(ctx):
-    """Move litellm_settings.callback_settings to the top level with its comments: the names whose
-    entries may hold comments (completed with span edits, not rewritten), or MISSING when not moved."""
+    """Move litellm_settings.callback_settings to the top level with its comments: True when moved,
+    else MISSING."""
     doc = ctx.doc
     nested = doc.get(NESTED)
     if nested is MISSING:
@@ -214,9 +182,6 @@ def _move_callback_settings(ctx):
             manual="merge its entries into the top-level callback_settings and delete it from litellm_settings",
         )
         return MISSING
-    commented = (
-        {n for n in nested if _may_hold_comments(doc, (*NESTED, n))} if isinstance(nested, dict) else set()
-    )
     try:
         if nested is None or nested == {}:
             doc.delete(NESTED, prune_empty=True)
@@ -237,7 +202,7 @@ def _move_callback_settings(ctx):
         "callbacks",
         NESTED,  # gone from the fixed file: the finding points at its line in the original
     )
-    return commented
+    return True
 
 
 def _url_key(entry):
@@ -257,29 +222,8 @@ def _url_key(entry):
     return None
 
 
-def _completed(entry, url_key):
-    """The entry as a generic_api sink: callback_type first, the URL as endpoint, headers {} when absent."""
-    out = {} if "callback_type" in entry else {"callback_type": "generic_api"}
-    for key, value in entry.items():
-        if key == "callback_type":
-            value = "generic_api"
-        elif key == url_key:
-            key = "endpoint"
-        out[key] = value
-    if out.get("headers") is None:
-        out["headers"] = {}
-    return out
-
-
-def _complete_in_place(doc, path, entry, url_key, commented):
-    """Complete the entry at `path`: rewritten whole, or with span edits when it may hold comments
-    (`commented`: known from where it was before a move)."""
-    # a config set with include files offers no single text to look at: span edits there
-    if commented is None:
-        commented = _may_hold_comments(doc, path)
-    if hasattr(doc, "text") and not commented:
-        doc.set(path, _completed(entry, url_key))
-        return
+def _complete_in_place(doc, path, entry, url_key):
+    """Complete the entry at `path` with span edits, keeping its comments and its block or flow style."""
     if url_key != "endpoint":
         doc.rename((*path, url_key), "endpoint")
     if entry.get("callback_type") != "generic_api":
@@ -323,8 +267,7 @@ def _complete_sinks(ctx, half_done, moved):
             out[name] = False
             continue
         try:
-            commented = None if moved is MISSING else name in moved
-            _complete_in_place(ctx.doc, path, entry, url_key, commented)
+            _complete_in_place(ctx.doc, path, entry, url_key)
         except EditRefused as exc:
             ctx.warn(
                 f"callback_settings.{name} could not be completed as a generic_api sink: {exc.reason}",
