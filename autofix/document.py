@@ -314,6 +314,19 @@ class Document(EditPlanner):
                 return None
             path = path[:-1]
 
+    def new_section_line(self) -> int | None:
+        """1-based line below which a new top-level section goes: the last line of the existing
+        sections, with the comments indented under the last one (None for a file without sections)."""
+        try:
+            loc = self._locate((), for_edit=False)
+        except NeedsCommit:
+            return None
+        root = loc.node if loc is not None else None
+        if not isinstance(root, MappingNode) or root.flow_style or not root.value:
+            return None
+        at = self._below_comment_tail(self._ix.line_end(self._content_end(root)), 0)
+        return self._ix.line_of(at) + 1
+
     # ---- editing ---------------------------------------------------------------------------------
 
     def source_lines(self, path: Path) -> tuple[list[str], int | None]:

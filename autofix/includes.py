@@ -252,10 +252,11 @@ class ConfigSet:
 
     def locate(self, path: Path) -> tuple[str, int | None]:
         """(file name, line) of `path` in the files as they are on disk, before any fix: the line of
-        the key itself, or of its nearest ancestor there when a fix adds it (None for a new section)."""
+        the key itself, or of its nearest ancestor there when a fix adds it; for a new section, the
+        line it goes below (the end of the existing sections)."""
         m, local = self._route(path, original=True) if path else (self.root, path)
         if local and not (isinstance(m.original_data, dict) and local[0] in m.original_data):
-            return m.name, None  # a new section: no line on disk holds any part of it
+            return m.name, (m.first or m.doc).new_section_line()  # no line on disk holds any part of it
         return m.name, (m.first or m.doc).line(local)
 
     # ---- editing -------------------------------------------------------------------------------------

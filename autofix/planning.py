@@ -315,6 +315,17 @@ class EditPlanner:
             line += 1
         return best
 
+    def _paste_point(self, at: int, start: int, end: int) -> int:
+        """Where the moved lines go: `at`, or when `at` falls inside the cut lines [start, end) (the key
+        was the last thing in the mapping it moves to, such as the last key of the last section moving to
+        the top level), the end of the line just above the cut, which the mapping ends on once they go."""
+        if not start <= at < end:
+            return at
+        nl = self._nl()
+        if start < len(nl) or self.text[start - len(nl) : start] != nl:
+            raise CannotMoveText
+        return start - len(nl)
+
     def _plan_move(self, src: Path, dst: Path, value: Any) -> list[Edit]:
         """Cut the lines of the key at `src` (with its comments) and paste them, re-indented, as `dst`."""
         loc = self._locate(src)
@@ -344,9 +355,16 @@ class EditPlanner:
             lines.pop(0)
         while lines and not lines[-1].strip():
             lines.pop()
-        body = "\n".join(lines)
+        body = "\n".join(line for line in lines if not line.lstrip(" ").startswith("#"))
         if not lines or "&" in body or "*" in body or "\t" in body:
             raise CannotMoveText  # anchors and aliases must keep their order; tabs their meaning
+        # a comment left of the key's column goes to the key's column; a content line there cannot move
+        lines = [
+            " " * column + line.lstrip(" ")
+            if line.lstrip(" ").startswith("#") and len(line) - len(line.lstrip(" ")) < column
+            else line
+            for line in lines
+        ]
         if any(line.strip() and len(line) - len(line.lstrip(" ")) < column for line in lines):
             raise CannotMoveText
 
@@ -367,13 +385,16 @@ class EditPlanner:
             ):
                 raise CannotMoveText
             indent = node.value[0][0].start_mark.column
-            at = self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent)
-            if start <= at < end:
-                raise CannotMoveText
+            at = self._paste_point(
+                self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent), start, end
+            )
             self._pending_keys.add((id(node), dst[-1]))
+            prefix = self._nl()
+            if node is self.root and self.format.blank_between_sections:
+                prefix += self._nl()  # a new section, set apart like the others
             return [
                 *cut,
-                Edit(at, at, self._nl() + block(indent), depth=insertion_depth(len(target) + 1, indent)),
+                Edit(at, at, prefix + block(indent), depth=insertion_depth(len(target) + 1, indent)),
             ]
         # the parent is missing: create it in the mapping above it, holding the moved lines
         gloc = self._locate(target[:-1]) if target else None
@@ -388,9 +409,9 @@ class EditPlanner:
         ):
             raise CannotMoveText
         indent = grand.value[0][0].start_mark.column
-        at = self._below_comment_tail(self._ix.line_end(self._content_end(grand)), indent)
-        if start <= at < end:
-            raise CannotMoveText
+        at = self._paste_point(
+            self._below_comment_tail(self._ix.line_end(self._content_end(grand)), indent), start, end
+        )
         prefix = self._nl()
         if grand is self.root and self.format.blank_between_sections:
             prefix += self._nl()

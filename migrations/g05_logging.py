@@ -60,9 +60,9 @@ counts as pending. Unknown names in `success_callback`/`failure_callback` are on
 harmless (dropped) and may be meant for another LiteLLM version. Moving `callback_settings` is safe:
 under `litellm_settings` LiteLLM only assigns it when its loop reaches the key, so callbacks listed
 before it never see their settings and `callbacks` hooks never get it as their parameters; at the top
-level it is read before any callback is built, and ends up as the same value. It is not moved (only
-reported) when a top-level `callback_settings` exists, since the nested one would replace it at
-runtime, or when the block holds comments, which a move would lose. Completing an HTTP sink is
+level it is read before any callback is built, and ends up as the same value. Its comments move with
+it. It is not moved (only reported) when a top-level `callback_settings` exists, since the nested
+one would replace it at runtime. Completing an HTTP sink is
 unsafe: a generic_api sink sends every request's data to that endpoint, which needs the user's consent;
 when `callbacks` names it the proxy does not start until then, so the hidden fix counts as pending.
 """
@@ -166,39 +166,9 @@ def _json_logs(ctx):
         )
 
 
-def _indent(text):
-    return len(text) - len(text.lstrip())
-
-
-def _may_hold_comments(doc, path):
-    """True when the lines of the block at `path` may hold a comment, which a move would lose.
-
-    Reads the text as last parsed, where `doc.line` points. Conservative: any ` #` counts, even inside
-    a quoted string; full-line comments right before the next key at the block's level or above belong
-    to that key and do not count.
-    """
-    lines, first = doc.source_lines(path)
-    column = _indent(lines[first - 1])
-    if " #" in lines[first - 1] or "\t#" in lines[first - 1]:
-        return True
-    outside = False  # a comment at the key's column or left of it, not yet known to be inside
-    for text in lines[first:]:
-        stripped = text.strip()
-        if not stripped:
-            continue
-        if stripped.startswith("#"):
-            if _indent(text) > column:
-                return True
-            outside = True
-            continue
-        if _indent(text) <= column:
-            return False  # the next key at this level or above
-        if outside or " #" in text or "\t#" in text:
-            return True
-    return False
-
-
 def _move_callback_settings(ctx):
+    """Move litellm_settings.callback_settings to the top level with its comments: True when moved,
+    else MISSING."""
     doc = ctx.doc
     nested = doc.get(NESTED)
     if nested is MISSING:
@@ -212,16 +182,11 @@ def _move_callback_settings(ctx):
             manual="merge its entries into the top-level callback_settings and delete it from litellm_settings",
         )
         return MISSING
-    if _may_hold_comments(doc, NESTED):
-        ctx.warn(
-            "callback_settings belongs at the top level of the config, not under litellm_settings (not moved: "
-            "it holds comments a move would lose)",
-            NESTED,
-            manual="move the callback_settings block out of litellm_settings to the top level",
-        )
-        return MISSING
     try:
-        doc.delete(NESTED, prune_empty=True)
+        if nested is None or nested == {}:
+            doc.delete(NESTED, prune_empty=True)
+        else:
+            doc.move(NESTED, TOP)  # the block above it, its inline comment and those inside go along
     except EditRefused as exc:
         ctx.warn(
             f"callback_settings belongs at the top level, not under litellm_settings (not moved: {exc.reason})",
@@ -232,21 +197,12 @@ def _move_callback_settings(ctx):
     if nested is None or nested == {}:
         ctx.report("removed an empty litellm_settings.callback_settings", NESTED)
         return MISSING
-    return nested  # written last by fix(), after every edit inside the existing sections
-
-
-def _write_moved(ctx, value):
-    """The second half of the move: a new top-level section, added after every other edit.
-
-    At the end of the file it may share its insertion point with a key added to the last section;
-    queued last, it lands after that key instead of swallowing it.
-    """
-    ctx.doc.set(TOP, value)
     ctx.report(
         "moved callback_settings from litellm_settings to the top level, where LiteLLM reads it before building "
         "callbacks",
         NESTED,  # gone from the fixed file: the finding points at its line in the original
     )
+    return True
 
 
 def _url_key(entry):
@@ -266,32 +222,20 @@ def _url_key(entry):
     return None
 
 
-def _completed(entry, url_key):
-    """The entry as a generic_api sink: callback_type first, the URL as endpoint, headers {} when absent."""
-    out = {} if "callback_type" in entry else {"callback_type": "generic_api"}
-    for key, value in entry.items():
-        if key == "callback_type":
-            value = "generic_api"
-        elif key == url_key:
-            key = "endpoint"
-        out[key] = value
-    if out.get("headers") is None:
-        out["headers"] = {}
-    return out
-
-
 def _complete_in_place(doc, path, entry, url_key):
-    """Complete the entry at `path`: rewritten whole, or with span edits when it holds comments."""
-    # a config set with include files offers no single text to look at: span edits there
-    if hasattr(doc, "text") and not _may_hold_comments(doc, path):
-        doc.set(path, _completed(entry, url_key))
-        return
+    """Complete the entry at `path` with span edits, keeping its comments and its block or flow style."""
     if url_key != "endpoint":
         doc.rename((*path, url_key), "endpoint")
     if entry.get("callback_type") != "generic_api":
         doc.set((*path, "callback_type"), "generic_api")
     if entry.get("headers") is None:
         doc.set((*path, "headers"), {})
+
+
+def _on_disk(path, moved):
+    """The path of an entry of the top-level callback_settings in the file on disk: under litellm_settings
+    when this run moved the block there (a finding's line is the line on disk)."""
+    return (*NESTED, *path[1:]) if moved is not MISSING and path[0] == TOP[0] else path
 
 
 def _complete_sinks(ctx, half_done, moved):
@@ -307,6 +251,7 @@ def _complete_sinks(ctx, half_done, moved):
         if not used_in or url_key is None or path[0] != TOP[0]:
             continue  # nothing names it, no URL to send to, or still nested (its move is reported)
         fatal = "callbacks" in used_in
+        disk = _on_disk(path, moved)  # where the user finds it: its old place when it moved
         where = " and ".join(f"litellm_settings.{k}" for k in used_in)
         steps = [f"{url_key} → endpoint"] if url_key != "endpoint" else []
         steps += ["headers: {}"] if entry.get("headers") is None else []
@@ -317,19 +262,16 @@ def _complete_sinks(ctx, half_done, moved):
             f"every request to that endpoint ({name!r} is in {where})"
         )
         if not ctx.allow_unsafe(
-            description, path, manual=_sink_manual(name, entry, used_in), blocks_startup=fatal
+            description, disk, manual=_sink_manual(name, entry, used_in), blocks_startup=fatal
         ):
             out[name] = False
             continue
         try:
-            if isinstance(moved, dict) and name in moved:
-                moved[name] = _completed(entry, url_key)  # written whole by _write_moved
-            else:
-                _complete_in_place(ctx.doc, path, entry, url_key)
+            _complete_in_place(ctx.doc, path, entry, url_key)
         except EditRefused as exc:
             ctx.warn(
                 f"callback_settings.{name} could not be completed as a generic_api sink: {exc.reason}",
-                path,
+                disk,
                 manual=_sink_manual(name, entry, used_in),
                 blocks_startup=fatal,
             )
@@ -339,7 +281,7 @@ def _complete_sinks(ctx, half_done, moved):
             f"completed callback_settings.{name} as a generic_api sink ({steps}): {name!r} in {where} now "
             "sends logs to its endpoint"
             + ("; before, the proxy did not start (Empty module name)" if fatal else ""),
-            path,
+            disk,
             manual="add the endpoint's auth headers under headers, if it needs any"
             if entry.get("headers") is None
             else None,
@@ -496,7 +438,7 @@ def _sink_manual(name, entry, used_in, *, replacing=None):
     )
 
 
-def _sink_reports(ctx, webhook_in, half_done, handled):
+def _sink_reports(ctx, webhook_in, half_done, handled, moved):
     """Report the working form of an HTTP sink wherever the config reaches for one."""
     for name, (path, entry, missing) in half_done.items():
         if name in handled:
@@ -509,7 +451,7 @@ def _sink_reports(ctx, webhook_in, half_done, handled):
             f"{'.'.join(path)} is not an HTTP sink LiteLLM can use: it lacks {', '.join(missing)}{url}, "
             "so LiteLLM skips it and nothing is sent"
         )
-        ctx.report(message, path, manual=_sink_manual(name, entry, used_in))
+        ctx.report(message, _on_disk(path, moved), manual=_sink_manual(name, entry, used_in))
     if webhook_in and "webhook" not in half_done:
         where = " and ".join(f"litellm_settings.{k}" for k in webhook_in)
         ctx.report(
@@ -537,13 +479,11 @@ def fix(ctx):
     _json_logs(ctx)
     _set_verbose(ctx)
     moved = _move_callback_settings(ctx)
-    blocks = [(TOP, moved if moved is not MISSING else doc.get(TOP)), (NESTED, doc.get(NESTED))]
+    blocks = [(TOP, doc.get(TOP)), (NESTED, doc.get(NESTED))]
     half_done = _half_done_sinks(blocks, known | hooks | generic | legacy)
     handled = _complete_sinks(ctx, half_done, moved)
     # a sink whose completion is hidden stays listed: its fix is pending (the proxy does not start)
     sinks = {n for _, block in blocks if isinstance(block, dict) for n, e in block.items() if _is_sink(e)}
     _callbacks(ctx, known | hooks | generic | sinks | set(handled))
     _event_lists(ctx, known | legacy | generic | defined, hooks, half_done)
-    if moved is not MISSING:
-        _write_moved(ctx, moved)
-    _sink_reports(ctx, webhook_in, half_done, handled)
+    _sink_reports(ctx, webhook_in, half_done, handled, moved)

@@ -16,8 +16,8 @@ says where the setting really belongs:
 
 With `--unsafe-fixes` it deletes them, carrying each value into the report (secrets masked), so that
 the config holds only keys LiteLLM reads. `litellm_settings.model_group_alias` is moved to
-`router_settings` instead (the aliases the router does not define already; not when the block holds
-comments). `enable_jwt_auth`/`litellm_jwtauth` at the top level are reported, never deleted: they hold
+`router_settings` instead (the aliases the router does not define already), with its comments.
+`enable_jwt_auth`/`litellm_jwtauth` at the top level are reported, never deleted: they hold
 settings meant to work (moving them would switch them on, which is the user's call). A misspelled section
 or key with one clear valid name (`router_setting`, `enable_pre_call_check`) is X6's: X6 renames it, and
 X5 never deletes it (it reports it only when X6 is not selected).
@@ -343,13 +343,6 @@ def _misplaced_aliases(ctx, section, value) -> None:
     moved = [a for a in value if a not in current]
     kept = [a for a in value if a in current and current[a] != value[a]]
     what = f"{format_path(src)} is ignored ({why})"
-    if _may_hold_comments(doc, src):
-        ctx.warn(
-            f"{what}; not moved to {RS}.model_group_alias, as it holds comments a move would lose",
-            src,
-            manual=f"move its entries under {RS}.model_group_alias",
-        )
-        return
     plan = (
         f"would move its aliases {', '.join(map(str, moved))} to {RS}.model_group_alias"
         if moved
@@ -360,11 +353,13 @@ def _misplaced_aliases(ctx, section, value) -> None:
         return
     try:
         if current or doc.exists(dst):
-            for alias in moved:
-                doc.set((*dst, alias), value[alias])
+            for alias in moved:  # each with its comments; the rest goes with the old key
+                doc.move((*src, alias), (*dst, alias))
+            doc.delete(src, prune_empty=True)
         else:
-            doc.set(dst, value)
-        doc.delete(src, prune_empty=True)
+            doc.move(src, dst)  # the block above it, its inline comment and those inside go along
+            if doc.get((section,)) == {}:
+                doc.delete((section,))  # nothing else was in it
     except EditRefused as exc:
         ctx.warn(
             f"{what}; not moved ({exc.reason})", src, manual=f"move its entries under {RS}.model_group_alias"
@@ -375,7 +370,7 @@ def _misplaced_aliases(ctx, section, value) -> None:
         f"moved {format_path(src)} to {RS}.model_group_alias, where LiteLLM reads it; its aliases "
         f"{', '.join(map(str, moved)) or '(none new)'} are callable now"
         + (f"; dropped {dropped}, which {RS} defines differently" if kept else ""),
-        dst,
+        src,  # its line on disk (the moved key is not there yet)
     )
 
 
@@ -437,34 +432,6 @@ def _deployments(ctx) -> None:
                 paths[0],
                 manual=f"delete model_info.{key} from the anchored block by hand",
             )
-
-
-def _may_hold_comments(doc, path) -> bool:
-    """True when the lines of the block at `path` may hold a comment, which a move would lose.
-
-    The same conservative test as G5's (any ` #` counts; full-line comments right before the next key
-    at the block's level or above belong to that key).
-    """
-    lines, first = doc.source_lines(path)
-    column = len(lines[first - 1]) - len(lines[first - 1].lstrip())
-    if " #" in lines[first - 1] or "\t#" in lines[first - 1]:
-        return True
-    outside = False
-    for text in lines[first:]:
-        stripped = text.strip()
-        if not stripped:
-            continue
-        indent = len(text) - len(text.lstrip())
-        if stripped.startswith("#"):
-            if indent > column:
-                return True
-            outside = True
-            continue
-        if indent <= column:
-            return False
-        if outside or " #" in text or "\t#" in text:
-            return True
-    return False
 
 
 # ---- include: sections another file replaces ---------------------------------------------------------------

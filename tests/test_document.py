@@ -490,6 +490,33 @@ def test_a_move_the_text_cannot_follow_still_moves_the_value():
     assert yaml.safe_load(out) == {"a": {"keep": 1}, "b": {"z": 1, "moved": 2}}
 
 
+@pytest.mark.parametrize(
+    "text, out",
+    [
+        # the last key of the last section moving up to the top level: the paste point was inside the cut
+        (
+            "a:\n  x: 1\n  # above\n  k:  # inline\n    y: 2  # c\n",
+            "a:\n  x: 1\n# above\nk:  # inline\n  y: 2  # c\n",
+        ),
+        ("a:\n  x: 1\n  k:\n    y: 2", "a:\n  x: 1\nk:\n  y: 2"),  # no final line break
+        ("a:\r\n  x: 1\r\n  k:\r\n    y: 2\r\n", "a:\r\n  x: 1\r\nk:\r\n  y: 2\r\n"),
+        # a blank line between sections: the new one is set apart too
+        ("m: 1\n\na:\n  x: 1\n  k:\n    y: 2\n", "m: 1\n\na:\n  x: 1\n\nk:\n  y: 2\n"),
+        # a comment left of the key's column, and anchor/alias characters in comments, do not stop it
+        ("a:\n  x: 1\n  k:\n# why\n    y: 2\n", "a:\n  x: 1\nk:\n# why\n  y: 2\n"),
+        ("a:\n  x: 1\n  # *the* k & co\n  k:\n    y: 2\n", "a:\n  x: 1\n# *the* k & co\nk:\n  y: 2\n"),
+    ],
+)
+def test_moving_a_key_to_the_top_level_takes_its_comments(text, out):
+    """Found when G5 moved litellm_settings.callback_settings with doc.move: a key that was the last
+    thing in the file, or held a comment left of its column, fell back to delete + set (comments lost)."""
+    doc = Document(text)
+    doc.move(("a", "k"), ("k",))
+    doc.commit()
+    verify(text, doc.text, doc.changes)
+    assert doc.text == out
+
+
 @pytest.mark.parametrize("key_comment", ["", "  # ops: keep"])
 def test_moving_the_only_key_leaves_an_empty_mapping_and_takes_its_comments(key_comment):
     text = f"a:{key_comment}\n  # why\n  k: 1  # note\nb:\n  z: 1\n"

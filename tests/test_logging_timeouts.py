@@ -14,6 +14,7 @@ from checks import assert_good_fix
 
 from autofix import registry
 from autofix.litellm_data import names
+from autofix.loader import safe_load
 from autofix.runner import run
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -294,23 +295,34 @@ def test_fixture_inputs_with_every_fix(before):
 
 
 @pytest.mark.parametrize(
-    "block, moved",
+    "block",
     [
-        ("  callback_settings:\n    otel:\n      message_logging: false\n", True),
-        (
-            "  callback_settings:\n    otel:\n      message_logging: false\n  # the next key\n  drop_params: true\n",
-            True,
-        ),
-        ("  callback_settings:  # nested by mistake\n    otel:\n      message_logging: false\n", False),
-        ("  callback_settings:\n    otel:\n      message_logging: false  # no prompts\n", False),
-        ("  callback_settings:\n    otel:\n    # why\n      message_logging: false\n", False),
-        ("  callback_settings:\n    otel:\n# why\n      message_logging: false\n", False),
+        "  callback_settings:\n    otel:\n      message_logging: false\n",
+        "  callback_settings:\n    otel:\n      message_logging: false\n  # the next key\n  drop_params: true\n",
+        "  callback_settings:  # nested by mistake\n    otel:\n      message_logging: false\n",
+        "  callback_settings:\n    otel:\n      message_logging: false  # no prompts\n",
+        "  callback_settings:\n    otel:\n    # why\n      message_logging: false\n",
+        "  callback_settings:\n    otel:\n# why\n      message_logging: false\n",
+        "  # the sinks\n  callback_settings:\n    otel:\n      message_logging: false\n  drop_params: true\n",
+        "  callback_settings:\n    # *the* sink & its options\n    otel: {message_logging: false}\n",
     ],
 )
-def test_nested_callback_settings_moves_unless_it_holds_comments(block, moved):
-    result = fix("litellm_settings:\n  json_logs: true\n" + block, G5)
-    assert bool(result.changes) is moved
-    if moved:
-        assert result.new_bytes.endswith(b"\ncallback_settings:\n  otel:\n    message_logging: false\n")
-    else:
-        assert result.findings[0].kind == "warning" and "comments" in result.findings[0].message
+def test_nested_callback_settings_moves_with_its_comments(block):
+    """Issue 10 item 11: the block moves to the top level and takes its comments along (it used to be
+    left nested, with a warning, whenever it held a comment)."""
+    before = "litellm_settings:\n  json_logs: true\n" + block
+    result = assert_good_fix(before.encode(), [G5])
+    new = result.new_bytes.decode()
+    assert safe_load(new)["callback_settings"] == {"otel": {"message_logging": False}}
+    assert "callback_settings" not in safe_load(new)["litellm_settings"]
+    comments = [line.split("#", 1)[1] for line in block.splitlines() if "#" in line]
+    for comment in comments:
+        assert comment in new, new
+    lines = new.splitlines()
+    moved = "\n".join(
+        lines[next(i for i, line in enumerate(lines) if i and line[:1] not in " ") :]
+    )  # top level
+    for comment in comments:
+        if comment != " the next key":
+            assert comment in moved, new  # it went along with the block
+    assert [f.message.split(" from ")[0] for f in result.findings] == ["moved callback_settings"]

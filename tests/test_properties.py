@@ -509,7 +509,8 @@ def _get(data: Any, path: tuple) -> Any:
 
 def _assert_comments_stay(old: str, new: str, changes) -> None:
     """checks.assert_comments_stay, except for the line of a key a fix deleted (or moved) while the same
-    `key: value` text is elsewhere in the file: checks.py matches inline comments by the line's text alone."""
+    `key: value` text is written elsewhere in the same changed block: within a changed block, checks.py
+    matches inline comments by the line's text."""
     moved = {c.path[-1] for c in changes if c.kind == "delete"}
     try:
         assert_comments_stay(old, new)
@@ -536,6 +537,59 @@ def test_comments_stay_unless_their_key_was_deleted(config, unsafe):
         else:
             assert c.text in new_text, f"inline comment {c.text!r} (on {c.anchor}) was lost"
     _count("comments")
+
+
+DUPLICATES = {
+    # found in random mode: `# c1 note` closes deployment 1's litellm_params, a fix adds model_info below
+    # it, and deployment 2 already has an identical `  model_info:` line (the checker took one for the other)
+    "deployments": (
+        '"model_list":\n- "model_name": llama\n  "litellm_params": {api_base: http://127.0.0.1:11434}\n'
+        '- "model_name": llama\n  "litellm_params":\n    "api_base": http://127.0.0.1:11434\n    "rpm": 1\n'
+        '    # c1 note\n- "model_name": llama\n  "litellm_params": {api_base: http://127.0.0.1:11434}\n'
+        '  model_info:\n    "health_check_timeout": 1\n',
+        ["    # c1 note\n  model_info:\n    health_check_timeout: 10\n"],
+    ),
+    # identical `model_info: {}  # c1 note` lines, each edited (issue 10 item 15)
+    "model-info": (
+        "model_list:\n  - model_name: a\n    litellm_params: {model: openai/a}\n    model_info: {}  # c1 note\n"
+        "  - model_name: a\n    litellm_params: {model: openai/a}\n    model_info: {}  # c1 note\n",
+        ["    model_info:  # c1 note\n      health_check_timeout: 30\n"] * 2,
+    ),
+    # duplicate list items (each on its own line) next to an item G5 removes
+    "list-items": (
+        "model_list: []\nlitellm_settings:\n  callbacks:\n  - prometheus\n  - prometheus\n  - webhook  # c1 note\n",
+        ["  - prometheus\n  - prometheus\n  json_logs: true\n"],
+    ),
+    "list-items-commented": (
+        "model_list: []\nlitellm_settings:\n  callbacks:\n    - prometheus  # c1 note\n    # c2 note\n"
+        "    - prometheus  # c3 note\n    - webhook\n  success_callback:\n    - webhook  # c4 note\n    - webhook\n",
+        [
+            "    - prometheus  # c1 note\n    # c2 note\n    - prometheus  # c3 note\n  success_callback:\n"
+            "    - webhook  # c4 note\n    - webhook\n"
+        ],
+    ),
+    # the same `key: value  # note` lines in two sections, one of them deleted by a fix (G6)
+    "mapping-keys": (
+        "model_list: []\nlitellm_settings:\n  # c1 note\n  timeout: 30  # c2 note\n  num_retries: 2  # c3 note\n"
+        "router_settings:\n  # c1 note\n  timeout: 30  # c2 note\n  num_retries: 2  # c3 note\n",
+        [
+            "litellm_settings:\n  num_retries: 2  # c3 note\n",
+            "router_settings:\n  # c1 note\n  timeout: 30  # c2 note\n  num_retries: 2  # c3 note\n",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+@pytest.mark.parametrize("name", sorted(DUPLICATES))
+def test_comments_on_duplicate_items_and_lines_stay_with_their_own_line(name, unsafe):
+    """Duplicate list items and identical lines under different keys: each comment stays on (or above)
+    its own line, and the checker the comment property uses agrees (it used to confuse such lines)."""
+    text, kept = DUPLICATES[name]
+    new = run(text.encode(), PLAN, unsafe=unsafe).new_bytes.decode()
+    assert_comments_stay(text, new)
+    for part in kept:
+        assert new.count(part) >= kept.count(part), new
 
 
 @pytest.mark.parametrize(

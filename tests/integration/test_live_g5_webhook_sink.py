@@ -9,7 +9,8 @@ together by one module fixture:
   `proxy/common_utils/callback_utils.py` `initialize_callbacks_on_proxy` → `get_instance_fn`), and
   `autofix --check` exits 1 on it, and again after the default (safe) `apply`, which leaves the name
   in place because completing the sink is an unsafe fix.
-- `completed`: after `autofix apply --only G5 --unsafe-fixes`. Proven: the proxy boots and, after a chat
+- `completed`: after `autofix apply --only G5 --unsafe-fixes`, which moved the block to the top level with
+  its comments and completed it there. Proven: the proxy boots and, after a chat
   request, the sink's endpoint (the fake upstream, path `/litellm-logs`) receives LiteLLM's POST with
   the logged request: `callback_settings.webhook` became `{callback_type: generic_api, endpoint,
   headers: {}}` (`litellm_core_utils/logging_callback_manager.py` `add_custom_callback_generic_api_str`).
@@ -45,8 +46,9 @@ model_list:
       api_key: sk-fake-upstream
 litellm_settings:
   callbacks: ["webhook"]
+  # the team's log collector
   callback_settings:
-    webhook: {{url: {upstream}{sink}}}
+    webhook: {{url: {upstream}{sink}}}  # staging for now
 """
 NO_URL = """\
 model_list:
@@ -162,6 +164,9 @@ def test_the_completed_sink_boots_and_receives_the_logs(boots):
         "headers": {},
     }
     assert fixed["litellm_settings"]["callbacks"] == ["webhook"]
+    text = boot.config.read_text()
+    assert "\n# the team's log collector\ncallback_settings:\n" in text, text  # its comments moved along
+    assert "}  # staging for now\n" in text, text
     proxy = _wait_ready(boot)
     response = proxy.chat("fake")
     assert response.status == 200, response
