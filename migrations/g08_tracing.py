@@ -254,7 +254,7 @@ def _migrate_settings(ctx):
             "moved litellm_settings.otel_settings (never read: LiteLLM configures OpenTelemetry from environment "
             f"variables) to environment_variables, which the proxy exports before it builds callbacks: "
             f"{', '.join(moved)}",
-            (ENV,) if doc.exists((ENV,)) else SETTINGS,
+            SETTINGS,  # the line of the block on disk, not of the section it goes to
         )
     if "unknown_exporter" in notes:
         env_now = doc.get((ENV,))
@@ -347,7 +347,7 @@ def _effective(doc):
     return "console", "spans go to the console (the proxy's stdout)"
 
 
-def _report_runtime(ctx):
+def _report_runtime(ctx, env_on_disk):
     doc = ctx.doc
     kind, why = _effective(doc)
     packages = ["opentelemetry-sdk"]
@@ -374,7 +374,7 @@ def _report_runtime(ctx):
             "to export spans, set environment_variables.OTEL_ENDPOINT to an OTLP/HTTP receiver (e.g. "
             "http://<collector>:4318), or OTEL_EXPORTER: otlp_grpc with a gRPC endpoint"
         )
-    ctx.report(f"tracing: {why}", (ENV,) if doc.exists((ENV,)) else CALLBACKS, manual=manual)
+    ctx.report(f"tracing: {why}", (ENV,) if env_on_disk else CALLBACKS, manual=manual)
     forward = (
         ""
         if doc.get(FORWARD) is True
@@ -471,7 +471,8 @@ def fix(ctx):
         # section inserted at the same offset, comes out garbled (verification then refuses the file).
         # The rest waits for the runner's next pass, which starts from the committed text.
         return
+    env_on_disk = doc.exists((ENV,))  # before this fix adds it: a finding's line is the line on disk
     migrated = _migrate_settings(ctx)
     removed = _remove_general_otel(ctx)
     if added or migrated or removed:
-        _report_runtime(ctx)
+        _report_runtime(ctx, env_on_disk)
