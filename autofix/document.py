@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from autofix.changes import MISSING, Change, Path, apply_change, format_path, get_in, same_value
 from autofix.errors import EditRefused, InputError, VerificationError
-from autofix.loader import MERGE_TAG, decode, parse, parse_tree, scalar_key, walk
+from autofix.loader import MERGE_TAG, decode, mappings, parse, parse_tree, scalar_key
 from autofix.planning import CannotMoveText, Created, Edit, EditPlanner, NeedsCommit
 from autofix.render import Format, render_flow, render_inline
 from autofix.textindex import TextIndex
@@ -162,8 +162,8 @@ class Document(EditPlanner):
         fmt = Format(newline=newline)
         steps: Counter[int] = Counter()
         offsets: Counter[int] = Counter()
-        for node in walk(self.root):
-            if not isinstance(node, MappingNode) or node.flow_style:
+        for node in mappings(self.root):
+            if node.flow_style:
                 continue
             for k, v in node.value:
                 if v.start_mark.line <= k.start_mark.line or v.start_mark.index < k.end_mark.index:

@@ -400,15 +400,38 @@ def walk(root: Node) -> Iterator[Node]:
             stack.extend(reversed(node.value))
 
 
-def _check_duplicates(root: Node) -> None:
-    for node in walk(root):
-        if not isinstance(node, MappingNode):
+def mappings(root: Node) -> list[MappingNode]:
+    """Every mapping node once, in document order (an alias's target at its definition): what walk()
+    gives, less its scalars and sequences; asked of every config twice, so without a generator."""
+    out: list[MappingNode] = []
+    seen: set[int] = set()
+    stack = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        node = pop()
+        cls = node.__class__
+        if cls is ScalarNode:
             continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if cls is MappingNode or isinstance(node, MappingNode):
+            out.append(node)
+            for k, v in reversed(node.value):
+                push(v)
+                push(k)
+        elif isinstance(node, SequenceNode):
+            extend(reversed(node.value))
+    return out
+
+
+def _check_duplicates(root: Node) -> None:
+    for node in mappings(root):
         first: dict[Any, int] = {}
         for k, _ in node.value:
             if k.tag == MERGE_TAG:
                 continue
-            key = scalar_key(k)
+            key = k.value if k.tag == STR_TAG and k.__class__ is ScalarNode else scalar_key(k)
             try:
                 hash(key)
             except TypeError:

@@ -111,6 +111,22 @@ class Finding:
         return format_path(self.path) if self.path is not None else ""
 
 
+_OWNED: dict[int, tuple[tuple, dict]] = {}  # id(owners) -> (owners, its index): one index per registry
+
+
+def _owners_of(owners: tuple[Migration, ...]) -> dict[Path, list[tuple[str, str]]]:
+    """Every owned path -> (fix id, what it does), in the fixes' order (asked per key of every config)."""
+    hit = _OWNED.get(id(owners))
+    if hit is not None and hit[0] is owners:
+        return hit[1]
+    out: dict[Path, list[tuple[str, str]]] = {}
+    for m in owners:
+        for path, does in m.owns.items():
+            out.setdefault(tuple(path), []).append((m.id, does))
+    _OWNED[id(owners)] = (owners, out)
+    return out
+
+
 @dataclass
 class Context:
     """Handed to a migration's `fix`: the document plus ways to report."""
@@ -125,10 +141,9 @@ class Context:
 
     def owner(self, path: Path) -> tuple[str, str] | None:
         """(fix id, what it does) when another fix migrates this path (its OWNS)."""
-        path = tuple(path)
-        for m in self.owners:
-            if m.id != self.migration.id and path in m.owns:
-                return m.id, m.owns[path]
+        for mid, does in _owners_of(self.owners).get(tuple(path), ()):
+            if mid != self.migration.id:
+                return mid, does
         return None
 
     def claimed(self, path: Path) -> tuple[str, str] | None:
