@@ -280,11 +280,7 @@ class EditPlanner:
         if node.flow_style or not node.value:
             return self._plan_rewrite_flow(parent, lambda c: set_in(c, key, value))
         self._pending_keys.add((id(node), key))
-        indent = node.value[0][0].start_mark.column
-        at = self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent)
-        prefix = self._nl()
-        if node is self.root and self.format.blank_between_sections:
-            prefix += self._nl()
+        at, indent, prefix = self._end_of(node)
 
         def render(v: Any) -> str:
             return prefix + self._lines(render_entry(key, v, indent, self.format))
@@ -293,6 +289,25 @@ class EditPlanner:
         if isinstance(value, dict):
             self._created[(*parent, key)] = Created(edit, copy.deepcopy(value), render)
         return [edit]
+
+    def _block_with_keys(self, node: Node) -> bool:
+        """A block mapping with keys and no queued edit that adds or removes one: lines can be pasted in."""
+        return (
+            isinstance(node, MappingNode)
+            and not node.flow_style
+            and bool(node.value)
+            and id(node) not in self._dirty
+        )
+
+    def _end_of(self, node: MappingNode) -> tuple[int, int, str]:
+        """Where a new key goes in the block mapping `node`: (offset, the keys' column, the text before
+        it: a line break, and a blank line too for a new section where the file sets sections apart)."""
+        indent = node.value[0][0].start_mark.column
+        at = self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent)
+        prefix = self._nl()
+        if node is self.root and self.format.blank_between_sections:
+            prefix += self._nl()
+        return at, indent, prefix
 
     def _below_comment_tail(self, at: int, indent: int) -> int:
         """Where a key at `indent` goes after the mapping content ending on the line of `at`: below the
@@ -377,21 +392,11 @@ class EditPlanner:
         tloc = self._locate(target)
         if tloc is not None:
             node = tloc.node
-            if (
-                not isinstance(node, MappingNode)
-                or node.flow_style
-                or not node.value
-                or id(node) in self._dirty
-            ):
+            if not self._block_with_keys(node):
                 raise CannotMoveText
-            indent = node.value[0][0].start_mark.column
-            at = self._paste_point(
-                self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent), start, end
-            )
+            at, indent, prefix = self._end_of(node)
+            at = self._paste_point(at, start, end)
             self._pending_keys.add((id(node), dst[-1]))
-            prefix = self._nl()
-            if node is self.root and self.format.blank_between_sections:
-                prefix += self._nl()  # a new section, set apart like the others
             return [
                 *cut,
                 Edit(at, at, prefix + block(indent), depth=insertion_depth(len(target) + 1, indent)),
@@ -401,20 +406,10 @@ class EditPlanner:
         if gloc is None or not target:
             raise CannotMoveText
         grand = gloc.node
-        if (
-            not isinstance(grand, MappingNode)
-            or grand.flow_style
-            or not grand.value
-            or id(grand) in self._dirty
-        ):
+        if not self._block_with_keys(grand):
             raise CannotMoveText
-        indent = grand.value[0][0].start_mark.column
-        at = self._paste_point(
-            self._below_comment_tail(self._ix.line_end(self._content_end(grand)), indent), start, end
-        )
-        prefix = self._nl()
-        if grand is self.root and self.format.blank_between_sections:
-            prefix += self._nl()
+        at, indent, prefix = self._end_of(grand)
+        at = self._paste_point(at, start, end)
         header = prefix + " " * indent + render_scalar(target[-1]) + ":"
         head = header + self._nl() + block(indent + self.format.step)
         moved, step = dst[-1], indent + self.format.step
