@@ -93,10 +93,11 @@ def near(name: str, pool: Iterable[str], vocab: frozenset[str] | None = None) ->
 def _key(pool: Iterable[str], vocab: frozenset[str] | None) -> tuple[frozenset[str], frozenset[str]]:
     """The memo key of a question: the valid names as a set (the answers do not depend on their
     order), and the vocabulary (computed from the pool when not given)."""
+    items = pool if isinstance(pool, frozenset) else tuple(pool)  # a generator is read once
     try:
-        names = _names(pool if isinstance(pool, frozenset) else tuple(pool))
+        names = _names(items)
     except TypeError:  # an unhashable item in the pool: never a valid name
-        names = frozenset(p for p in pool if isinstance(p, str))
+        names = frozenset(p for p in items if isinstance(p, str))
     return names, _vocabulary(names) if vocab is None else vocab
 
 

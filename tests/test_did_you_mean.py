@@ -175,5 +175,8 @@ def test_the_answers_do_not_depend_on_the_pools_form():
         assert nearest("drop_params", form) is None
         assert near("timeot", form) == ["timeout"]
     assert nearest("drop_param", frozenset(p for p in pool if isinstance(p, str))) == "drop_params"
+    # a generator is read once, also when an unhashable item sends it down the slower path
+    assert nearest("drop_param", (p for p in [*pool, ["unhashable"]])) == "drop_params"
+    assert near("timeot", (p for p in [*pool, {"x": 1}])) == ["timeout"]
     assert nearest("drop_param", ["drop_params", "drop_paramz"]) is None  # a tie, also remembered apart
     assert nearest("drop_param", ["drop_params"]) == "drop_params"
