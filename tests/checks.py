@@ -153,7 +153,9 @@ def assert_comments_stay(old: str, new: str) -> None:
 
 
 def _inline(line: str) -> tuple[str, str | None]:
-    """(code, inline comment or None) of a line."""
+    """(code, inline comment or None) of a line. A full-line comment has no code: `# a #b` is one comment."""
+    if line.lstrip().startswith("#"):
+        return line.rstrip(), None
     code, sep, comment = line.partition(" #")
     return code.rstrip(), (comment if sep and code.strip() else None)
 

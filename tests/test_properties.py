@@ -568,6 +568,13 @@ DUPLICATES = {
             "    - webhook  # c4 note\n    - webhook\n"
         ],
     ),
+    # found in random mode: a full-line comment holding ` #` after a section G1 deletes (the checker
+    # read `# c2` as code with the inline comment `hash`, and reported it lost)
+    "hash-in-comment": (
+        '"general_settings": {}\nlitellm_settings: {}\nrate_limit_settings: {default_rpm: 1}\nmodel_list: []\n'
+        'router_settings: {}\n# c1 #hash\nserver_settings:\n  "prometheus": {enabled: false}\n# c2 #hash',
+        ["router_settings: {}\n# c2 #hash"],
+    ),
     # the same `key: value  # note` lines in two sections, one of them deleted by a fix (G6)
     "mapping-keys": (
         "model_list: []\nlitellm_settings:\n  # c1 note\n  timeout: 30  # c2 note\n  num_retries: 2  # c3 note\n"
