@@ -299,26 +299,79 @@ class EditPlanner:
             and id(node) not in self._dirty
         )
 
-    def _end_of(self, node: MappingNode) -> tuple[int, int, str]:
+    def _end_of(self, node: MappingNode, cut: tuple[int, int] | None = None) -> tuple[int, int, str]:
         """Where a new key goes in the block mapping `node`: (offset, the keys' column, the text before
-        it: a line break, and a blank line too for a new section where the file sets sections apart)."""
+        it: a line break, and a blank line too for a new section where the file sets sections apart).
+
+        When the mapping's last lines are cut (by a queued deletion, or `cut`, the lines a move takes
+        away), the key goes where it would go once they are gone: below what is left of the mapping."""
         indent = node.value[0][0].start_mark.column
-        at = self._below_comment_tail(self._ix.line_end(self._content_end(node)), indent)
+        end = self._content_end(node)
+        if cut is not None and cut[0] < end < cut[1]:
+            end = self._content_end_before(node, cut[0])
+            if end is None:
+                raise CannotMoveText
+        else:
+            cut = self._queued_cut(end)
+            kept = self._content_end_before(node, cut[0]) if cut is not None else None
+            if kept is None:  # not cut, or not at an entry boundary: a queued cut is committed first
+                cut = None
+            else:
+                end = kept
+        at = self._below_comment_tail(self._ix.line_end(end), indent, cut)
         prefix = self._nl()
         if node is self.root and self.format.blank_between_sections:
             prefix += self._nl()
         return at, indent, prefix
 
-    def _below_comment_tail(self, at: int, indent: int) -> int:
+    def _queued_cut(self, offset: int) -> tuple[int, int] | None:
+        """The queued deletion of whole lines [start, end) that holds `offset`, if any."""
+        k = bisect.bisect_left(self._filled, (offset, -1)) - 1
+        if k < 0 or not self._filled[k][0] < offset < self._filled[k][1]:
+            return None
+        start, end = self._filled[k]
+        text = self.text
+        whole_lines = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end - 1] == "\n")
+        if whole_lines and any(e.start == start and e.end == end and not e.text for e in self._pending):
+            return start, end
+        return None
+
+    def _content_end_before(self, node: Node, cut: int) -> int | None:
+        """`_content_end(node)` in the text without the lines from `cut` on: the end of the last node
+        of `node` that starts before them (None when the cut does not fall between its entries)."""
+        while True:
+            end = self._content_end(node)
+            if end <= cut:
+                return end
+            if isinstance(node, ScalarNode) or node.flow_style or not node.value:
+                return None
+            if isinstance(node, MappingNode):
+                kept = [(k, v) for k, v in node.value if k.start_mark.index < cut]
+                if not kept:
+                    return None
+                k, v = kept[-1]
+                if v.start_mark.index < k.end_mark.index or v.start_mark.index >= cut:
+                    return None  # an alias, or a key whose value is cut away
+                node = v
+            else:
+                items = [item for item in node.value if item.start_mark.index < cut]
+                if not items:
+                    return None
+                node = items[-1]
+
+    def _below_comment_tail(self, at: int, indent: int, cut: tuple[int, int] | None = None) -> int:
         """Where a key at `indent` goes after the mapping content ending on the line of `at`: below the
         comments indented deeper than the key that follow (they belong to the last entry's value, often
         a commented-out setting of it: uncommented later, it must not nest under the new key), even
         after blank lines; above a comment at the key's own indentation or less, and above blank lines
-        that end the mapping."""
+        that end the mapping. The lines of `cut` (start, end), about to be deleted, are passed over."""
         ix = self._ix
         line = ix.line_of(at) + 1
         best = at
         while line < len(ix):
+            if cut is not None and cut[0] <= ix.start(line) < cut[1]:
+                line = ix.line_of(cut[1]) if cut[1] < len(self.text) else len(ix)
+                continue
             text = ix.line_text(line)
             stripped = text.lstrip(" ")
             if not stripped:
@@ -329,17 +382,6 @@ class EditPlanner:
             best = ix.line_end(ix.start(line))
             line += 1
         return best
-
-    def _paste_point(self, at: int, start: int, end: int) -> int:
-        """Where the moved lines go: `at`, or when `at` falls inside the cut lines [start, end) (the key
-        was the last thing in the mapping it moves to, such as the last key of the last section moving to
-        the top level), the end of the line just above the cut, which the mapping ends on once they go."""
-        if not start <= at < end:
-            return at
-        nl = self._nl()
-        if start < len(nl) or self.text[start - len(nl) : start] != nl:
-            raise CannotMoveText
-        return start - len(nl)
 
     def _plan_move(self, src: Path, dst: Path, value: Any) -> list[Edit]:
         """Cut the lines of the key at `src` (with its comments) and paste them, re-indented, as `dst`."""
@@ -394,8 +436,7 @@ class EditPlanner:
             node = tloc.node
             if not self._block_with_keys(node):
                 raise CannotMoveText
-            at, indent, prefix = self._end_of(node)
-            at = self._paste_point(at, start, end)
+            at, indent, prefix = self._end_of(node, cut=(start, end))
             self._pending_keys.add((id(node), dst[-1]))
             return [
                 *cut,
@@ -408,8 +449,7 @@ class EditPlanner:
         grand = gloc.node
         if not self._block_with_keys(grand):
             raise CannotMoveText
-        at, indent, prefix = self._end_of(grand)
-        at = self._paste_point(at, start, end)
+        at, indent, prefix = self._end_of(grand, cut=(start, end))
         header = prefix + " " * indent + render_scalar(target[-1]) + ":"
         head = header + self._nl() + block(indent + self.format.step)
         moved, step = dst[-1], indent + self.format.step

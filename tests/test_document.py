@@ -543,3 +543,40 @@ def test_a_new_item_of_a_rewritten_flow_list_takes_its_siblings_quotes(text, exp
     doc.commit()
     verify(text, doc.text, doc.changes)
     assert doc.text == expected
+
+
+# A key added where a queued deletion cuts the last lines of the mapping goes where it would go once
+# they are gone, in the same commit: the text must be exactly what committing first would give.
+_CUT_THEN_ADD = [
+    ("server_settings:\n  port: 4000\n  prometheus:\n    port: 9090  # scraped\n", True),
+    ("server_settings:\n  port: 4000\n  prometheus: [a,\n    b]\n", True),
+    # emptied to `{}`, a replacement that a new key for it must wait for
+    ("a: 1\nserver_settings:\n  prometheus:\n    port: 9090\n", (True, False)),
+    ("server_settings:\n  port: 4000\n\n  prometheus:\n    port: 9090\n", True),
+    ("a: 1\n\nserver_settings:\n  port: 4000\n  # prometheus: off\n  prometheus:\n    port: 9090\n", True),
+    ("server_settings:\n  port: 4000\n# about prometheus\n  prometheus:\n    port: 9090\n", True),
+    ("server_settings:\n  port: 4000\n  # kept, indented\n\n  prometheus: 1\n# the end\n", True),
+    ("server_settings:\n  port: |\n    # not a comment\n  prometheus: 1\n", True),
+    ("server_settings:\n  port: 4000\n  prometheus: 1\n    # tail of prometheus\n  # tail\n", True),
+    ("server_settings:\r\n  port: 4000\r\n  prometheus:\r\n    port: 9090\r\n", True),
+    ("server_settings:\n  port: 4000\n  prometheus: 1", True),  # no final newline: not a cut of lines
+]
+
+
+@pytest.mark.parametrize(("text", "one_commit"), _CUT_THEN_ADD)
+@pytest.mark.parametrize("added", [("general_settings", "k"), ("server_settings", "host")])
+def test_a_key_added_below_a_queued_cut_lands_where_it_would_after_the_cut(text, one_commit, added):
+    doc = Document(text)
+    doc.delete(("server_settings", "prometheus"))
+    doc.set(added, True)
+    if isinstance(one_commit, tuple):
+        one_commit = one_commit[added[0] == "server_settings"]
+    assert (len(doc._pending) == 2) is one_commit  # no commit (and no parse) in between
+    doc.commit()
+    verify(text, doc.text, doc.changes)
+    first = Document(text)
+    first.delete(("server_settings", "prometheus"))
+    first.commit()
+    first.set(added, True)
+    first.commit()
+    assert doc.text == first.text
