@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +78,27 @@ def _deferred_interrupt():
         signal.signal(signal.SIGINT, previous)
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Run one file with Python's cyclic garbage collector paused, then collect what that file left.
+
+    A config becomes hundreds of thousands of small objects (nodes, marks, data), all alive until the
+    file is done and none of them in a reference cycle: reference counting frees them. Left running,
+    the collector walks them over and over as they are made (a sixth of a large file's run). Paused,
+    nothing is walked until the file is done; one young-generation pass then finds any cycle the run
+    left behind, so a fleet in one process does not grow.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def fix_file(
     path: Path,
     plan: list[Migration],
@@ -90,15 +112,16 @@ def fix_file(
 ) -> Outcome:
     """`assume_litellm`: edit the file even when it has no LiteLLM section (the user says it is one).
     `preview` (default: not `write`): word the findings as what would change ("would remove ...")."""
-    outcome = _fix(
-        path,
-        plan,
-        unsafe=unsafe,
-        write=write,
-        optional=optional,
-        edit_outside=edit_outside,
-        assume_litellm=assume_litellm,
-    )
+    with _collector_paused():
+        outcome = _fix(
+            path,
+            plan,
+            unsafe=unsafe,
+            write=write,
+            optional=optional,
+            edit_outside=edit_outside,
+            assume_litellm=assume_litellm,
+        )
     if (not write if preview is None else preview) and outcome.result is not None:
         for f in outcome.result.findings:
             f.message = preview_tense(f.message)
