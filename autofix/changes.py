@@ -39,6 +39,36 @@ class _Missing:
 
 MISSING: Any = _Missing()
 
+_ATOMIC = frozenset({str, int, float, bool, type(None), bytes, _Missing})
+
+
+def copy_data(value: Any) -> Any:
+    """A deep copy of parsed YAML data: what `copy.deepcopy` gives (a mapping or list reached twice
+    through an alias is copied once and shared the same way), several times faster on the dicts,
+    lists and immutable scalars a config is made of. Anything else goes to `copy.deepcopy`."""
+    memo: dict[int, Any] = {}
+
+    def walk(v: Any) -> Any:
+        cls = v.__class__
+        if cls in _ATOMIC:
+            return v
+        if cls is dict:
+            done = memo.get(id(v))
+            if done is None:
+                done = memo[id(v)] = {}
+                for k, x in v.items():
+                    done[k] = x if x.__class__ in _ATOMIC else walk(x)
+            return done
+        if cls is list:
+            done = memo.get(id(v))
+            if done is None:
+                done = memo[id(v)] = []
+                done.extend(x if x.__class__ in _ATOMIC else walk(x) for x in v)
+            return done
+        return copy.deepcopy(v)  # a set, a tuple of pairs, a timestamp: rare in a config
+
+    return walk(value)
+
 
 def format_path(path: Path) -> str:
     out = ""
@@ -116,4 +146,4 @@ def apply_change(data: Any, change: Change) -> None:
         elif isinstance(cur, list) and isinstance(last, int) and -len(cur) <= last < len(cur):
             del cur[last]
     else:
-        cur[last] = copy.deepcopy(change.new)
+        cur[last] = copy_data(change.new)

@@ -19,7 +19,6 @@ an edit into spans of text and applying them) and `autofix.textindex` (offsets â
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from autofix.changes import MISSING, Change, Path, apply_change, format_path, get_in, same_value
+from autofix.changes import MISSING, Change, Path, apply_change, copy_data, format_path, get_in, same_value
 from autofix.errors import EditRefused, InputError, VerificationError
 from autofix.loader import MERGE_TAG, decode, mappings, parse, parse_tree, scalar_key
 from autofix.planning import CannotMoveText, Created, Edit, EditPlanner, NeedsCommit
@@ -482,7 +481,7 @@ class Document(EditPlanner):
         return True
 
     def _record(self, path: Path, old: Any, new: Any) -> None:
-        change = Change(tuple(path), copy.deepcopy(old), copy.deepcopy(new), self.migration)
+        change = Change(tuple(path), copy_data(old), copy_data(new), self.migration)
         self.changes.append(change)
         self._data_from_text = False
         apply_change(self.data, change)  # reads see the edit at once; commit() re-reads the text

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
-from autofix.changes import MISSING, Change, Path, format_path
+from autofix.changes import MISSING, Change, Path, copy_data, format_path
 from autofix.document import Document
 from autofix.errors import EditRefused, InputError
 
@@ -114,7 +114,7 @@ class ConfigSet:
         self._migration = ""
         for m in members:
             m.original_text = m.doc.text
-            m.original_data = copy.deepcopy(m.doc.data)
+            m.original_data = copy_data(m.doc.data)
             # the first parse, for the lines of findings (on disk, before any fix); its own sets of
             # queued-edit markers, so that edits queued on the live Document never hide a node here
             m.first = copy.copy(m.doc)

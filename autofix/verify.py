@@ -7,12 +7,11 @@ not, deepdiff names every difference no migration declared.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import yaml
 
-from autofix.changes import Change, apply_change
+from autofix.changes import Change, apply_change, copy_data
 from autofix.errors import VerificationError
 from autofix.loader import safe_load as load
 
@@ -30,7 +29,7 @@ def strict_equal(a: Any, b: Any) -> bool:
 
 
 def expected_data(old: Any, changes: list[Change], *, in_place: bool = False) -> Any:
-    expected = old if in_place else copy.deepcopy(old)
+    expected = old if in_place else copy_data(old)
     for change in changes:
         apply_change(expected, change)
     return expected
