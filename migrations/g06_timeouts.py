@@ -55,6 +55,7 @@ deployment's `litellm_params.timeout`, `litellm_settings.request_timeout`, `rout
 600 s; for streams any `stream_timeout` comes first.
 """
 
+import functools
 import ipaddress
 from urllib.parse import urlsplit
 
@@ -241,6 +242,7 @@ def _old_stream_timeout(ctx):
 # --- model_info.health_check_timeout -----------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a fleet repeats its api_base URLs; parsing one is not free
 def is_local_url(url):
     """True when the host of `url` is this machine or a private network; False for anything else."""
     text = url.strip()
