@@ -22,24 +22,29 @@ def print_error(message: str) -> None:
     )
 
 
-def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool, bool, bool, str]):
+_optional_found: set[str] = set()  # in a --jobs worker: optional fixes an earlier file would take
+
+
+def _worker(args: tuple[Path, tuple[str, ...], bool, bool, tuple[str, ...], bool, bool, bool, str, bool]):
     """Runs in a worker process for --jobs: migrations are passed by id, not pickled."""
     from autofix import registry, versions
     from autofix.batch import fix_file
 
-    path, ids, unsafe, write, optional_ids, edit_outside, assume, preview, target = args
+    path, ids, unsafe, write, optional_ids, edit_outside, assume, preview, target, per_file = args
     versions.use(target)
     by_id = {m.id: m for m in registry.all_migrations()}
-    return fix_file(
+    outcome = fix_file(
         path,
         [by_id[i] for i in ids],
         unsafe=unsafe,
         write=write,
-        optional=[by_id[i] for i in optional_ids],
+        optional=[by_id[i] for i in optional_ids if per_file or i not in _optional_found],
         edit_outside=edit_outside,
         assume_litellm=assume,
         preview=preview,
     )
+    _optional_found.update(outcome.optional)
+    return outcome
 
 
 class _Stopped(KeyboardInterrupt):
@@ -96,8 +101,12 @@ def _outcomes(
     edit_outside: bool = False,
     assume_litellm: bool = False,
     preview: bool = False,
+    optional_per_file: bool = True,
 ):
-    """Yield each file's Outcome, in the order given; in worker processes with --jobs N > 1."""
+    """Yield each file's Outcome, in the order given; in worker processes with --jobs N > 1.
+
+    Without `optional_per_file` (the output names only which optional fixes some file would take), an
+    optional fix found for one file is not tried on the files after it."""
     from autofix.batch import fix_file
     from autofix.discover import STDIN
 
@@ -132,7 +141,18 @@ def _outcomes(
             futures = [
                 pool.submit(
                     _worker,
-                    (f, ids, unsafe, write, opt, edit_outside, assume_litellm, preview, versions.target()),
+                    (
+                        f,
+                        ids,
+                        unsafe,
+                        write,
+                        opt,
+                        edit_outside,
+                        assume_litellm,
+                        preview,
+                        versions.target(),
+                        optional_per_file,
+                    ),
                 )
                 for f in files
             ]
@@ -155,6 +175,8 @@ def _outcomes(
             options |= {"assume_litellm": assume_litellm, "preview": preview}
             for f in files:
                 outcome = fix_file(f, plan, **options)
+                if outcome.optional and not optional_per_file:
+                    options["optional"] = [m for m in options["optional"] if m.id not in outcome.optional]
                 if bar:
                     bar.advance(task)
                 yield outcome
@@ -283,6 +305,7 @@ def process(
             edit_outside=edit_outside,
             assume_litellm=assume_litellm,
             preview=not write,
+            optional_per_file=fmt == "json",
         ):
             outcomes.append(outcome)
             if outcome.traceback and (debug or debug_requested()):

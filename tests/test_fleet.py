@@ -186,3 +186,28 @@ def test_pre_commit_hooks_run_as_declared(fleet):
     assert autofix(*fix, *files).returncode == 0
     assert autofix(*check, *files).returncode == 0
     assert (fleet / "prod" / "k8s-deployment.yaml").read_text() == "apiVersion: apps/v1\nkind: Deployment\n"
+
+
+def test_the_optional_fixes_named_are_those_some_file_would_take(tmp_path):
+    """The text summary names the optional fixes any file would take; each is tried on a file only
+    until one file is found to take it (in one process and in each --jobs worker). The json output,
+    which names them per file, tries every one on every file: the union must be the same."""
+    fixtures = ROOT / "fixtures"
+    picks = [
+        fixtures / "g09_rate_limits" / "audit-form.before.yaml",
+        fixtures / "g08_tracing" / "no-tracing.before.yaml",
+        UNIFIED,
+        fixtures / "g10_alerting" / sorted(p.name for p in (fixtures / "g10_alerting").glob("*.before.yaml"))[0],
+        fixtures / "g08_tracing" / "audit-form.before.yaml",
+    ]
+    for i, src in enumerate(picks):
+        shutil.copy(src, tmp_path / f"c{i}.yaml")
+    doc = json.loads(autofix("--format", "json", tmp_path).stdout)
+    per_file = [set(f.get("optional_fixes_available", [])) for f in doc["files"]]
+    union = set().union(*per_file)
+    assert len(union) >= 2 and sum(bool(ids) for ids in per_file) >= 2, per_file
+    assert set(doc["summary"]["optional_fixes_available"]) == union
+    for jobs in ("1", "2"):
+        last = autofix("--quiet", "--jobs", jobs, tmp_path).stdout.strip().splitlines()[-1]
+        named = last.split("available with --only p2 (")[1].split(")")[0].split(", ")
+        assert set(named) == union, (jobs, last)
