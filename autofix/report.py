@@ -5,12 +5,19 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
+from collections import Counter
 from functools import lru_cache
 
 from autofix.secrets import hide_line, mask_line, secret_block_lines
 
+# what str.splitlines also breaks at, besides \r and \n (YAML reads these as text inside a line)
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
 
 def _split_lines(text: str) -> list[str]:
+    """The lines of `text` with their ends; only \r\n, \n and \r end a line."""
+    if not _OTHER_BREAKS.search(text):
+        return text.splitlines(keepends=True)  # the same lines, at C speed
     return [m.group() for m in re.finditer(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$", text)]
 
 
@@ -68,15 +75,14 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
 
 
 def _unique_anchors(a: list[str], b: list[str], i1: int, i2: int, j1: int, j2: int) -> list[tuple[int, int]]:
-    count_a: dict[str, int] = {}
-    for i in range(i1, i2):
-        count_a[a[i]] = count_a.get(a[i], 0) + 1
-    count_b: dict[str, int] = {}
-    pos_b: dict[str, int] = {}
-    for j in range(j1, j2):
-        count_b[b[j]] = count_b.get(b[j], 0) + 1
-        pos_b[b[j]] = j
-    pairs = [(i, pos_b[a[i]]) for i in range(i1, i2) if count_a[a[i]] == 1 and count_b.get(a[i]) == 1]
+    count_a = Counter(a[i1:i2])
+    count_b = Counter(b[j1:j2])
+    pos_b = {line: j for j, line in enumerate(b[j1:j2], j1)}  # the last position: the only one when unique
+    pairs = [
+        (i, pos_b[line])
+        for i, line in enumerate(a[i1:i2], i1)
+        if count_a[line] == 1 and count_b.get(line) == 1
+    ]
     # longest increasing subsequence of the b positions (patience sorting)
     tails: list[int] = []
     tail_idx: list[int] = []
