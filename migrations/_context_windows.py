@@ -29,6 +29,11 @@ NOT_CHAT = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)  # model names repeat, within a file and across a fleet
+def _not_chat(text: str) -> bool:
+    return NOT_CHAT.search(text) is not None
+
+
 @lru_cache(maxsize=1)
 def _map_keys() -> dict[str, str]:
     """Lower-cased model-map key → key: LiteLLM looks keys up case-insensitively."""
@@ -59,6 +64,11 @@ def _local(api_base) -> bool:
         return True
     if not isinstance(api_base, str) or api_base.startswith("os.environ/"):
         return False
+    return _local_url(api_base)
+
+
+@lru_cache(maxsize=4096)  # a fleet repeats its api_base URLs
+def _local_url(api_base: str) -> bool:
     host = (urlsplit(api_base if "//" in api_base else "//" + api_base).hostname or "").lower()
     if host in ("localhost", "host.docker.internal") or host.endswith((".local", ".localhost")):
         return True
@@ -264,7 +274,7 @@ def scan(doc) -> Scan:
         mode = info.get("mode") if isinstance(info, dict) else None
         if mode is None:
             mode = "chat"
-            if NOT_CHAT.search(model) or NOT_CHAT.search(name):
+            if _not_chat(model) or _not_chat(name):
                 mode, group.by_name_only = "other", True
         group.modes.add(mode if isinstance(mode, str) else "other")
         dep = Deployment(i, pinnable=info is None or isinstance(info, dict))
