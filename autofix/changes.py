@@ -117,6 +117,17 @@ def get_in(data: Any, path: Path) -> Any:
     return cur
 
 
+def identical(a: Any, b: Any) -> bool:
+    """Equal all the way down, types included (`1` is not `true` even inside a list)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(identical(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b, strict=True))
+    return a == b or (a != a and b != b)  # NaN is itself
+
+
 def same_value(a: Any, b: Any) -> bool:
     """Equal and of the same type (`1` is not `true`, `1` is not `1.0`)."""
     return type(a) is type(b) and a == b

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from autofix.changes import MISSING, Path, del_in, format_path, get_in, set_in
+from autofix.changes import MISSING, Path, del_in, format_path, get_in, identical, set_in
 from autofix.errors import EditRefused
 from autofix.loader import STR_TAG, scalar_key, walk
 from autofix.render import is_scalar, render_entry, render_flow, render_inline, render_items, render_scalar
@@ -57,17 +57,6 @@ def _comments_out_another_key(line: str, key: Any) -> bool:
     above `stream_timeout`)? Such a line describes nothing of the key below it and stays when it goes."""
     match = _COMMENTED_KEY.match(line.lstrip())
     return match is not None and match.group(1) != str(key)
-
-
-def identical(a: Any, b: Any) -> bool:
-    """Equal all the way down, types included (`1` is not `true` even inside a list)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(identical(v, b[k]) for k, v in a.items())
-    if isinstance(a, list):
-        return len(a) == len(b) and all(identical(x, y) for x, y in zip(a, b, strict=True))
-    return a == b or (a != a and b != b)  # NaN is itself
 
 
 def insertion_depth(level: int, column: int) -> int:

@@ -73,7 +73,7 @@ import difflib
 import json
 
 from autofix import versions
-from autofix.changes import MISSING, format_path
+from autofix.changes import MISSING, format_path, identical
 from autofix.errors import EditRefused
 from autofix.litellm_data import key_is_read, names, read_sets, section_is_read
 from autofix.secrets import mask_value
@@ -403,18 +403,17 @@ def _deployments(ctx) -> None:
         if not indexes:
             continue
         paths = [("model_list", i, "model_info", key) for i in indexes]
-        shown = [_shown(p, ctx.doc.get(p)) for p in paths]
-        values = set(shown)
+        raws = [ctx.doc.get(p) for p in paths]
         deps = listed([f"model_list[{i}]" for i in indexes])
-        value = f" ({values.pop()})" if len(values) == 1 else ""
+        value = f" ({_shown(paths[0], raws[0])})" if all(identical(r, raws[0]) for r in raws) else ""
         what = f"model_info.{key}{value} on {len(indexes)} deployment{'s' if len(indexes) > 1 else ''} ({deps}) is stored but never read ({why[key]})"
         if not ctx.allow_unsafe(f"{what}; would delete it", paths[0], manual=where[key]):
             continue
         deleted, refused, first = [], [], None
-        for p, v in zip(paths, shown, strict=True):
+        for p, raw in zip(paths, raws, strict=True):
             try:
                 ctx.doc.delete(p, prune_empty=True)
-                deleted.append(f"model_list[{p[1]}] = {v}")
+                deleted.append(f"model_list[{p[1]}] = {_shown(p, raw)}")
                 first = first or p
             except EditRefused:
                 refused.append(f"model_list[{p[1]}]")
