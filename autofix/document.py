@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from autofix.changes import MISSING, Change, Path, apply_change, copy_data, format_path, get_in, same_value
 from autofix.errors import EditRefused, InputError, VerificationError
-from autofix.loader import MERGE_TAG, decode, mappings, parse, parse_tree, scalar_key
+from autofix.loader import MERGE_TAG, decode, parse, parse_tree, scalar_key
 from autofix.planning import CannotMoveText, Created, Edit, EditPlanner, NeedsCommit
 from autofix.render import Format, render_flow, render_inline
 from autofix.textindex import TextIndex
@@ -60,8 +60,9 @@ class Document(EditPlanner):
         self._created: dict[Path, Created] = {}
         self._seq = 0
         self._stale = False
-        self._parse(untrusted=True)
-        self.format = self._detect_format()
+        nodes: list[MappingNode] = []
+        self._parse(untrusted=True, found=nodes)
+        self.format = self._detect_format(nodes)
 
     @classmethod
     def from_bytes(cls, data: bytes, name: str = "<input>") -> Document:
@@ -100,10 +101,11 @@ class Document(EditPlanner):
                 ) from None
         return self.data
 
-    def _parse(self, untrusted: bool = False, with_data: bool = True) -> None:
-        """Parse the text. Without data (mid-run, when only the tree is needed) the edited data is kept."""
+    def _parse(self, untrusted: bool = False, with_data: bool = True, found: list | None = None) -> None:
+        """Parse the text. Without data (mid-run, when only the tree is needed) the edited data is kept.
+        `found` (untrusted): filled with the mapping nodes, in document order."""
         if with_data:
-            self._root, self.data = parse(self.text, untrusted=untrusted)
+            self._root, self.data = parse(self.text, untrusted=untrusted, found=found)
             self._data_from_text = True
         else:
             self._root = parse_tree(self.text)
@@ -154,14 +156,15 @@ class Document(EditPlanner):
         self._sharing = ({nid for nid, n in counts.items() if n > 1}, merging)
         return self._sharing
 
-    def _detect_format(self) -> Format:
+    def _detect_format(self, nodes: list[MappingNode]) -> Format:
+        """The file's style, from its mapping nodes (`loader.mappings(self.root)`)."""
         newline = (
             "\r\n" if "\r\n" in self.text else "\r" if "\r" in self.text and "\n" not in self.text else "\n"
         )
         fmt = Format(newline=newline)
         steps: Counter[int] = Counter()
         offsets: Counter[int] = Counter()
-        for node in mappings(self.root):
+        for node in nodes:
             if node.flow_style:
                 continue
             for k, v in node.value:

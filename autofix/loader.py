@@ -235,10 +235,11 @@ def _yaml_reason(exc: yaml.YAMLError) -> str:
 _JINJA = re.compile(r"\{\{|\{%|\{#")
 
 
-def parse(text: str, *, untrusted: bool = True) -> tuple[Node, Any]:
+def parse(text: str, *, untrusted: bool = True, found: list[MappingNode] | None = None) -> tuple[Node, Any]:
     """Compose and construct `text` as LiteLLM would; raise InputError for what LiteLLM would not load.
 
     `untrusted=False` (text autofix produced from a checked input) skips the shape and duplicate checks.
+    `found`, with `untrusted`: filled with `mappings(root)`, which the duplicate check walks anyway.
     """
     try:
         root = _compose(text)
@@ -257,7 +258,10 @@ def parse(text: str, *, untrusted: bool = True) -> tuple[Node, Any]:
         raise InputError("empty file: no YAML document")
     if untrusted:
         _check_shape(root, text)
-        _check_duplicates(root)
+        nodes = mappings(root)
+        _check_duplicates(nodes)
+        if found is not None:
+            found.extend(nodes)
     try:
         data = _Constructor().construct_document(root)
     except ConstructorError as exc:
@@ -425,8 +429,8 @@ def mappings(root: Node) -> list[MappingNode]:
     return out
 
 
-def _check_duplicates(root: Node) -> None:
-    for node in mappings(root):
+def _check_duplicates(nodes: list[MappingNode]) -> None:
+    for node in nodes:
         first: dict[Any, int] = {}
         for k, _ in node.value:
             if k.tag == MERGE_TAG:
