@@ -80,13 +80,13 @@ def _deferred_interrupt():
 
 @contextlib.contextmanager
 def _collector_paused():
-    """Run one file with Python's cyclic garbage collector paused, then collect what that file left.
+    """Run one file with Python's cyclic garbage collector paused.
 
     A config becomes hundreds of thousands of small objects (nodes, marks, data), all alive until the
     file is done and none of them in a reference cycle: reference counting frees them. Left running,
     the collector walks them over and over as they are made (a sixth of a large file's run). Paused,
-    nothing is walked until the file is done; one young-generation pass then finds any cycle the run
-    left behind, so a fleet in one process does not grow.
+    nothing is walked until the file is done; then the collector runs again as its thresholds say,
+    and finds any cycle the run left behind, so a fleet in one process does not grow.
     """
     if not gc.isenabled():
         yield
@@ -96,7 +96,6 @@ def _collector_paused():
         yield
     finally:
         gc.enable()
-        gc.collect(0)
 
 
 def fix_file(

@@ -104,10 +104,10 @@ def get_in(data: Any, path: Path) -> Any:
     """The value at `path` in parsed data, or MISSING."""
     cur = data
     for part in path:
-        if isinstance(cur, dict):
-            if part not in cur:
+        if cur.__class__ is dict or isinstance(cur, dict):  # the first test: a fix asks this a lot
+            cur = cur.get(part, MISSING)
+            if cur is MISSING:
                 return MISSING
-            cur = cur[part]
         elif isinstance(cur, list) and isinstance(part, int):
             if not -len(cur) <= part < len(cur):
                 return MISSING

@@ -121,6 +121,8 @@ class ConfigSet:
             m.first._pending_keys = set()
             m.first._dirty = set()
         self._single: Document | None = members[0].doc if len(members) == 1 else None
+        if self._single is not None:  # the one-member case reads straight from the Document
+            self.get = self._single.get  # type: ignore[method-assign]
 
     @property
     def root(self) -> Member:
