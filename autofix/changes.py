@@ -46,28 +46,28 @@ def copy_data(value: Any) -> Any:
     """A deep copy of parsed YAML data: what `copy.deepcopy` gives (a mapping or list reached twice
     through an alias is copied once and shared the same way), several times faster on the dicts,
     lists and immutable scalars a config is made of. Anything else goes to `copy.deepcopy`."""
-    memo: dict[int, Any] = {}
+    return value if value.__class__ in _ATOMIC else _copy(value, {})
 
-    def walk(v: Any) -> Any:
-        cls = v.__class__
-        if cls in _ATOMIC:
-            return v
-        if cls is dict:
-            done = memo.get(id(v))
-            if done is None:
-                done = memo[id(v)] = {}
-                for k, x in v.items():
-                    done[k] = x if x.__class__ in _ATOMIC else walk(x)
-            return done
-        if cls is list:
-            done = memo.get(id(v))
-            if done is None:
-                done = memo[id(v)] = []
-                done.extend(x if x.__class__ in _ATOMIC else walk(x) for x in v)
-            return done
-        return copy.deepcopy(v)  # a set, a tuple of pairs, a timestamp: rare in a config
 
-    return walk(value)
+def _copy(v: Any, memo: dict[int, Any]) -> Any:
+    # a module-level function: a nested one calling itself would be a reference cycle on every call
+    cls = v.__class__
+    if cls in _ATOMIC:
+        return v
+    if cls is dict:
+        done = memo.get(id(v))
+        if done is None:
+            done = memo[id(v)] = {}
+            for k, x in v.items():
+                done[k] = x if x.__class__ in _ATOMIC else _copy(x, memo)
+        return done
+    if cls is list:
+        done = memo.get(id(v))
+        if done is None:
+            done = memo[id(v)] = []
+            done.extend(x if x.__class__ in _ATOMIC else _copy(x, memo) for x in v)
+        return done
+    return copy.deepcopy(v)  # a set, a tuple of pairs, a timestamp: rare in a config
 
 
 def format_path(path: Path) -> str:

@@ -271,8 +271,10 @@ class EditPlanner:
         self._pending_keys.add((id(node), key))
         at, indent, prefix = self._end_of(node)
 
+        nl, fmt = self._nl(), self.format  # not `self`: a Created kept on the Document would be a cycle
+
         def render(v: Any) -> str:
-            return prefix + self._lines(render_entry(key, v, indent, self.format))
+            return prefix + nl.join(render_entry(key, v, indent, fmt))
 
         edit = Edit(at, at, render(value), depth=insertion_depth(len(parent) + 1, indent))
         if isinstance(value, dict):
@@ -443,19 +445,17 @@ class EditPlanner:
         head = header + self._nl() + block(indent + self.format.step)
         moved, step = dst[-1], indent + self.format.step
 
+        nl, fmt = self._nl(), self.format  # not `self`: a Created kept on the Document would be a cycle
+
         def render(v: Any) -> str:
             if not identical(v.get(moved, MISSING), value):  # a later edit changed the moved value itself
                 return (
                     header
-                    + self._nl()
-                    + self._lines(
-                        [line for k, sub in v.items() for line in render_entry(k, sub, step, self.format)]
-                    )
+                    + nl
+                    + nl.join(line for k, sub in v.items() for line in render_entry(k, sub, step, fmt))
                 )
-            rest = [
-                line for k, sub in v.items() if k != moved for line in render_entry(k, sub, step, self.format)
-            ]
-            return head + (self._nl() + self._lines(rest) if rest else "")
+            rest = [line for k, sub in v.items() if k != moved for line in render_entry(k, sub, step, fmt)]
+            return head + (nl + nl.join(rest) if rest else "")
 
         edit = Edit(at, at, head, depth=insertion_depth(len(target), indent))
         self._pending_keys.add((id(grand), target[-1]))

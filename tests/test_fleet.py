@@ -211,3 +211,32 @@ def test_the_optional_fixes_named_are_those_some_file_would_take(tmp_path):
         last = autofix("--quiet", "--jobs", jobs, tmp_path).stdout.strip().splitlines()[-1]
         named = last.split("available with --only p2 (")[1].split(")")[0].split(", ")
         assert set(named) == union, (jobs, last)
+
+
+def test_one_files_run_leaves_no_reference_cycle():
+    """A fleet runs in one process with the cyclic collector paused during each file (batch): what a
+    run frees must be freed by reference counting. A closure kept on the Document that refers to it,
+    or a function that refers to itself, would leave the file's whole tree for the collector."""
+    import gc
+
+    from autofix import registry
+    from autofix.batch import fix_file
+
+    plan = registry.select()
+    optional = [m for m in registry.all_migrations() if m not in plan]
+    paths = [UNIFIED, *sorted((ROOT / "fixtures").glob("*/*.before.yaml"))]
+    for path in paths[:3]:  # imports and caches first
+        fix_file(path, plan, optional=optional)
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.freeze()  # each collection below looks at the objects made since, not the whole test process
+    gc.disable()
+    try:
+        for path in paths:
+            for unsafe in (False, True):
+                fix_file(path, plan, optional=optional, unsafe=unsafe)
+                assert gc.collect() == 0, (path, unsafe)
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
