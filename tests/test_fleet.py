@@ -197,7 +197,7 @@ def test_the_optional_fixes_named_are_those_some_file_would_take(tmp_path):
         fixtures / "g09_rate_limits" / "audit-form.before.yaml",
         fixtures / "g08_tracing" / "no-tracing.before.yaml",
         UNIFIED,
-        fixtures / "g10_alerting" / sorted(p.name for p in (fixtures / "g10_alerting").glob("*.before.yaml"))[0],
+        sorted((fixtures / "g10_alerting").glob("*.before.yaml"))[0],
         fixtures / "g08_tracing" / "audit-form.before.yaml",
     ]
     for i, src in enumerate(picks):
