@@ -109,19 +109,30 @@ def _walk(root: dict, found: _Found) -> None:
             ]
         else:
             top.append(((section,), value, True))
-    stack = top[::-1]
-    while stack:
-        path, value, resolved = stack.pop()
-        if isinstance(value, str):
-            if "$" in value:
-                _check(path, value, resolved, found)
-        elif isinstance(value, dict):
-            stack += [((*path, k), v, resolved) for k, v in reversed(value.items())]
-        elif isinstance(value, list):
-            # LiteLLM resolves only mappings inside a list: not strings, not what a nested list holds
-            stack += [
-                ((*path, i), v, resolved and isinstance(v, dict)) for i, v in reversed(list(enumerate(value)))
-            ]
+    for path, value, resolved in top:
+        _visit(path, value, resolved, found)
+
+
+def _visit(path: tuple, value: object, resolved: bool, found: _Found) -> None:
+    """Depth first, in file order; a path is built only for a container or a string holding `$`."""
+    if isinstance(value, str):
+        if "$" in value:
+            _check(path, value, resolved, found)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, str):
+                if "$" in v:
+                    _check((*path, k), v, resolved, found)
+            elif isinstance(v, dict | list):
+                _visit((*path, k), v, resolved, found)
+    elif isinstance(value, list):
+        # LiteLLM resolves only mappings inside a list: not strings, not what a nested list holds
+        for i, v in enumerate(value):
+            if isinstance(v, str):
+                if "$" in v:
+                    _check((*path, i), v, False, found)
+            elif isinstance(v, dict | list):
+                _visit((*path, i), v, resolved and isinstance(v, dict), found)
 
 
 def _check(path: tuple, value: str, resolved: bool, found: _Found) -> None:
