@@ -85,11 +85,10 @@ def _run_one(
     before = len(doc.changes)
     if keys_before is None:
         keys_before = versions.section_keys(doc)
-    root = doc.get(())
-    sections_before = set(root) if isinstance(root, dict) else set()
     try:
         m.fix(ctx)
-        _no_section_beside_a_misspelling(ctx, sections_before)
+        if len(doc.changes) > before:  # no change, no new section
+            _no_section_beside_a_misspelling(ctx, {key[0] for key in keys_before if len(key) == 1})
     except EditRefused as exc:
         # undo this migration's partial edits; the rest of the plan goes on
         doc.restore(checkpoint)
@@ -163,6 +162,8 @@ def _hold_back_unread(
 
 def _hold_back_outside(doc: ConfigSet, m: Migration, ctx: Context, checkpoint: tuple) -> None:
     """A fix that changed an included file autofix may not write is undone, in every file."""
+    if all(doc.writable(member) for member in doc.members):  # a config without include:, for one
+        return
     changed = doc.changed_since(checkpoint)
     held = [(member, changes) for member, changes in changed if not doc.writable(member)]
     if held:
