@@ -93,10 +93,15 @@ def section_is_read(name: str) -> bool:
 
 def key_is_read(section: str, key: str) -> bool:
     """Does LiteLLM read this key of general_settings / litellm_settings / router_settings?"""
+    return _key_is_read(section, key, versions.target())
+
+
+@lru_cache(maxsize=8192)  # asked for every key of the three sections by several fixes, twice a run
+def _key_is_read(section: str, key: str, target: str) -> bool:
     if section == GS:
-        return key in read_sets()[GS] or any(p.fullmatch(key) for p in _gs_patterns())
+        return key in _read_sets(target)[GS] or any(p.fullmatch(key) for p in _gs_patterns())
     if section in (LS, RS):
-        return key in read_sets()[section]
+        return key in _read_sets(target)[section]
     return True
 
 

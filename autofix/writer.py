@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import stat
@@ -78,7 +77,7 @@ def backup_folder(path: Path) -> Path:
     root = backup_root()
     if root is None:
         return real.parent / BACKUP_DIR
-    return root / f"{real.name}-{hashlib.sha256(os.fsencode(real)).hexdigest()[:16]}"
+    return root / f"{real.name}-{_sha256(os.fsencode(real))[:16]}"
 
 
 def _ignored_by_git(folder: Path) -> None:
@@ -117,6 +116,8 @@ def new_folder_notes(written: list[Written | None]) -> list[str]:
 
 
 def _sha256(data: bytes) -> str:
+    import hashlib  # here: a preview (check, --dry-run) never loads it (OpenSSL: a few ms at start)
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -195,7 +196,7 @@ def lock_path(path: Path) -> Path:
     real = target_of(path)
     name = f".{real.name}{LOCK_SUFFIX}"
     if len(name.encode()) > 255:  # the longest name most file systems allow
-        name = f".{hashlib.sha256(real.name.encode()).hexdigest()[:32]}{LOCK_SUFFIX}"
+        name = f".{_sha256(real.name.encode())[:32]}{LOCK_SUFFIX}"
     return real.with_name(name)
 
 
