@@ -246,14 +246,21 @@ class Document(EditPlanner):
             self._entries_cache[id(node)] = cached
         return cached
 
-    def _locate(self, path: Path, *, for_edit: bool = True) -> _Located | None:
+    def _locate(
+        self, path: Path, *, for_edit: bool = True, parent_on_miss: list[_Located] | None = None
+    ) -> _Located | None:
+        """The node at `path` (None when it is not in the tree). `parent_on_miss`: when only the last
+        key is missing, the parent's location is appended to it (what `_locate(path[:-1])` returns)."""
         node: Node = self.root
         chain: list[Node] = []  # the containers passed, from the root down
         key_node: Node | None = None
         index = -1
+        cache = self._entries_cache
         for depth, part in enumerate(path):
             if isinstance(node, MappingNode):
-                entries = self._entries(node)
+                entries = cache.get(id(node))
+                if entries is None:
+                    entries = self._entries(node)
                 if part not in entries:
                     if (id(node), part) in self._pending_keys:
                         raise NeedsCommit
@@ -267,6 +274,11 @@ class Document(EditPlanner):
                             "edit the anchored mapping by hand",
                             line=node.start_mark.line + 1,
                         )
+                    if parent_on_miss is not None and depth == len(path) - 1:
+                        parent = _Located(node, chain, key_node, index)
+                        if for_edit:
+                            self._refuse_shared(path[:-1], parent)
+                        parent_on_miss.append(parent)
                     return None
                 index = entries[part]
                 key_node, child = node.value[index]
@@ -283,14 +295,19 @@ class Document(EditPlanner):
             node = child
         loc = _Located(node, chain, key_node, index)
         if for_edit:
+            self._refuse_shared(path, loc)
+        return loc
+
+    def _refuse_shared(self, path: Path, loc: _Located) -> None:
+        shared = self._shared
+        if shared:
             for n in [*loc.chain[1:], loc.node]:
-                if id(n) in self._shared:
+                if id(n) in shared:
                     raise EditRefused(
                         f"{format_path(path)} is inside a node shared through an anchor (&name/*name); "
                         "changing it would change every place that uses it: edit it by hand",
                         line=n.start_mark.line + 1,
                     )
-        return loc
 
     # ---- reading ---------------------------------------------------------------------------------
 

@@ -152,9 +152,10 @@ class EditPlanner:
             raise EditRefused("cannot replace the whole config")
         if self._find_created(path[:-1]) is not None:
             return self._plan_add(path[:-1], path[-1], value)
-        loc = self._locate(path)
+        parent: list[_Located] = []
+        loc = self._locate(path, parent_on_miss=parent)
         if loc is None:
-            return self._plan_add(path[:-1], path[-1], value)
+            return self._plan_add(path[:-1], path[-1], value, located=parent[0] if parent else None)
         node = loc.node
         if not isinstance(node, ScalarNode):
             self._refuse_shared_inside(path, node)
@@ -238,7 +239,8 @@ class EditPlanner:
                 return path[:i], created
         return None
 
-    def _plan_add(self, parent: Path, key: Any, value: Any) -> list[Edit]:
+    def _plan_add(self, parent: Path, key: Any, value: Any, located: _Located | None = None) -> list[Edit]:
+        """Add `key` to the mapping at `parent` (`located`: that mapping's location, when known)."""
         found = self._find_created(parent)
         if found is not None:  # the mapping is new in a queued edit: extend that edit
             root, created = found
@@ -250,7 +252,7 @@ class EditPlanner:
             tree[key] = copy.deepcopy(value)
             created.edit.text = created.render(created.value)
             return []
-        loc = self._locate(parent)
+        loc = located if located is not None else self._locate(parent)
         if loc is None:
             if not parent:
                 raise EditRefused("the config has no top-level mapping")
