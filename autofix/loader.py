@@ -263,7 +263,9 @@ def parse(text: str, *, untrusted: bool = True, found: list[MappingNode] | None 
         if found is not None:
             found.extend(nodes)
     try:
-        data = _Constructor().construct_document(root)
+        data = _plain_data(root) if "&" not in text else _NOT_PLAIN
+        if data is _NOT_PLAIN:
+            data = _Constructor().construct_document(root)
     except ConstructorError as exc:
         reason = _yaml_reason(exc)
         if _JINJA.search(text):
@@ -373,6 +375,53 @@ class _Constructor(SafeConstructor):
             for part in reversed(parts) if isinstance(value_node, SequenceNode) else parts:
                 merge.extend(part)
         node.value = merge + kept
+
+
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+_NOT_PLAIN: Any = object()
+
+
+class _NotPlain(Exception):
+    """The tree holds something `_plain_data` leaves to PyYAML's constructor."""
+
+
+def _plain_data(root: Node) -> Any:
+    """The data of a tree without anchors, built straight from the nodes: what `_Constructor` builds
+    (and so what PyYAML's safe_load builds), without its per-node bookkeeping for anchors and recursion.
+    A tree with anything else (a timestamp, a binary, a set, an explicit or unknown tag, a merge or `=`
+    key, a key that is not a string, int, float, bool or null) gives `_NOT_PLAIN`: PyYAML's own
+    constructor then builds it, with its own errors."""
+    try:
+        return _build(root, _Constructor())
+    except _NotPlain:
+        return _NOT_PLAIN
+
+
+def _build(node: Node, scalars: _Constructor) -> Any:
+    cls = node.__class__
+    if cls is ScalarNode:
+        tag = node.tag
+        if tag == STR_TAG:
+            return node.value
+        if tag in _MEMO_TAGS:
+            value = _scalars.get((tag, node.value), _NOT_PLAIN)
+            return scalars.construct_object(node) if value is _NOT_PLAIN else value
+        raise _NotPlain
+    if cls is MappingNode and node.tag == MAP_TAG:
+        out = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode or key_node.tag not in _PLAIN_KEY_TAGS:
+                raise _NotPlain  # merge and `=` keys, complex keys, timestamps...
+            key = key_node.value if key_node.tag == STR_TAG else _build(key_node, scalars)
+            out[key] = _build(value_node, scalars)
+        return out
+    if cls is SequenceNode and node.tag == SEQ_TAG:
+        return [_build(item, scalars) for item in node.value]
+    raise _NotPlain
+
+
+_PLAIN_KEY_TAGS = frozenset({STR_TAG, *_MEMO_TAGS})
 
 
 def scalar_key(node: Node) -> Any:

@@ -116,3 +116,47 @@ def test_composed_tags_are_pyyamls(text: str):
         return
     for _ in range(2):  # the second time from the memo
         assert _tags(_compose_plain(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *TRICKY,
+        "a: !!int '7'\nb: !!bool 'yes'\nc: !!str 7\nd: !!map {e: !!seq [1]}\n",
+        "1: a\n1.5: b\ntrue: c\n~: d\nx: {y: [null, .nan, -0.0, 0o7, 0x_1F]}\n",
+    ],
+)
+def test_the_plain_builder_reads_what_pyyaml_reads_or_gives_way(text: str):
+    """`_plain_data` builds a tree without anchors straight from its nodes; whatever it does not know
+    (timestamps, binaries, sets, merge keys, complex keys, ...) it leaves to PyYAML's constructor."""
+    from autofix.loader import _NOT_PLAIN, _compose_plain, _plain_data
+
+    try:
+        expected = _pure(text)
+    except yaml.YAMLError:
+        return
+    data = _plain_data(_compose_plain(text))
+    assert data is _NOT_PLAIN or strict_equal(data, expected)
+
+
+def test_the_plain_builder_builds_a_config_itself():
+    """A config without anchors (nearly every one) never reaches PyYAML's slower constructor."""
+    from autofix.loader import _NOT_PLAIN, _compose_plain, _plain_data
+
+    for path in FILES:
+        text = path.read_text(encoding="utf-8-sig")
+        if "&" in text or "!!" in text:
+            continue
+        try:
+            expected = _pure(text)
+        except yaml.YAMLError:
+            continue
+        data = _plain_data(_compose_plain(text))
+        if data is _NOT_PLAIN:  # a timestamp or another tag PyYAML builds itself
+            assert "tag:yaml.org,2002:timestamp" in str(_tags(_compose_plain(text))), path
+            continue
+        assert strict_equal(data, expected), path
+    assert (
+        _plain_data(_compose_plain((HERE.parent / "fixtures" / "litellm-unified.yaml").read_text()))
+        is not _NOT_PLAIN
+    )
