@@ -5,6 +5,11 @@ with PyYAML's C loader when libyaml is there (the pure-Python one otherwise: sam
 `SafeLoader` below is the one place that choice is made. Before constructing data the input guards
 run: nesting depth, alias expansion (billion laughs), recursive aliases, flow nesting and duplicate
 keys, each refused with one line (InputError) instead of a crash or a silent surprise.
+
+The data is PyYAML's: an int, float, bool or null is constructed by PyYAML (once per distinct text,
+then remembered), and a tree without anchors made only of those, strings, mappings and lists is
+assembled straight from its nodes (`_plain_data`); everything else goes through PyYAML's constructor.
+tests/test_loader.py compares the result with PyYAML's pure-Python `safe_load` on every shipped config.
 """
 
 from __future__ import annotations
