@@ -485,6 +485,12 @@ def mappings(root: Node) -> list[MappingNode]:
 
 def _check_duplicates(nodes: list[MappingNode]) -> None:
     for node in nodes:
+        pairs = node.value
+        if len(pairs) < 2:
+            continue
+        names = {k.value for k, _ in pairs if k.tag == STR_TAG and k.__class__ is ScalarNode}
+        if len(names) == len(pairs):  # every key a string, no two alike: the common case, at C speed
+            continue
         first: dict[Any, int] = {}
         for k, _ in node.value:
             if k.tag == MERGE_TAG:
