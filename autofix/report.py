@@ -113,15 +113,18 @@ def unified_diff(old: str, new: str, name: str, *, show_secrets: bool = False, c
     hidden_a = set() if show_secrets else secret_block_lines(a)
     hidden_b = set() if show_secrets else secret_block_lines(b)
 
-    def show(lines: list[str], hidden: set[int], i: int) -> str:
+    def emit(mark: str, lines: list[str], hidden: set[int], lo: int, hi: int) -> None:
+        """Lines lo..hi of `lines`, each after `mark`, masked unless secrets are shown."""
+        if lo >= hi:
+            return
         if show_secrets:
-            return lines[i]
-        return hide_line(lines[i]) if i in hidden else mask_line(lines[i])
-
-    def emit(line: str) -> None:
-        if not line.endswith(("\n", "\r")):
-            line += "\n\\ No newline at end of file\n"
-        out.append(line)
+            out.extend(mark + line for line in lines[lo:hi])
+        else:
+            out.extend(
+                mark + (hide_line(lines[i]) if i in hidden else mask_line(lines[i])) for i in range(lo, hi)
+            )
+        if not out[-1].endswith(("\n", "\r")):  # only the file's last line can lack its line break
+            out[-1] += "\n\\ No newline at end of file\n"
 
     for group in matcher.get_grouped_opcodes(context):
         if not out:
@@ -130,13 +133,10 @@ def unified_diff(old: str, new: str, name: str, *, show_secrets: bool = False, c
         out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                for i in range(i1, i2):
-                    emit(" " + show(a, hidden_a, i))
+                emit(" ", a, hidden_a, i1, i2)
                 continue
-            for i in range(i1, i2):
-                emit("-" + show(a, hidden_a, i))
-            for j in range(j1, j2):
-                emit("+" + show(b, hidden_b, j))
+            emit("-", a, hidden_a, i1, i2)
+            emit("+", b, hidden_b, j1, j2)
     return "".join(out)
 
 
