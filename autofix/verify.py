@@ -17,10 +17,20 @@ from autofix.loader import safe_load as load
 
 
 def strict_equal(a: Any, b: Any) -> bool:
+    """Equal all the way down, types included (`1` is not `true`); NaN equals NaN."""
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(strict_equal(a[k], b[k]) for k in a)
+        if a.keys() != b.keys():
+            return False
+        for k, x in a.items():
+            y = b[k]
+            if x.__class__ is str:  # most values: compared here, without a call
+                if y.__class__ is not str or x != y:
+                    return False
+            elif not strict_equal(x, y):
+                return False
+        return True
     if isinstance(a, list):
         return len(a) == len(b) and all(strict_equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and a != a:
