@@ -34,7 +34,6 @@ the fix it starts only once `LITELLM_MASTER_KEY` holds a strong key; every clien
 need that key. Priority p1: without a usable key the proxy does not start.
 """
 
-import hashlib
 import re
 
 from autofix.changes import MISSING
@@ -63,6 +62,8 @@ def _weakness(value) -> str | None:
     stripped = value.strip()
     if not stripped:
         return "empty"
+    import hashlib  # here: loading OpenSSL costs every run a few ms, and few configs have a literal key
+
     if hashlib.sha256(stripped.encode()).hexdigest() in names(
         "publicly_known_master_key_sha256"
     ):  # master_key_boot_check.py
