@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from autofix import versions
@@ -20,7 +19,7 @@ FILE = "litellm_1.110.2.json"
 
 @lru_cache(maxsize=1)
 def data() -> dict[str, Any]:
-    return json.loads(resources.files("autofix.data").joinpath(FILE).read_text(encoding="utf-8"))
+    return json.loads((versions.DATA / FILE).read_text(encoding="utf-8"))
 
 
 def version() -> str:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
+# the package data beside this module (importlib.resources would cost every start a few ms of imports)
+DATA = Path(__file__).resolve().parent / "data"
 FILE = "versions.json"
 
 # litellm_<version>.json key -> versions.json category (the same fact, per release)
@@ -52,7 +54,7 @@ class VersionError(ValueError):
 
 @lru_cache(maxsize=1)
 def data() -> dict[str, Any]:
-    return json.loads(resources.files("autofix.data").joinpath(FILE).read_text(encoding="utf-8"))
+    return json.loads((DATA / FILE).read_text(encoding="utf-8"))
 
 
 def releases() -> list[str]:
