@@ -288,21 +288,29 @@ def _passes(doc: ConfigSet, plan: list[Migration], unsafe: bool, result: Result)
     """Run the plan until a pass changes nothing (at most MAX_PASSES)."""
     seen_findings: set[tuple[str, str, int | None]] = set()
     selected = frozenset(p.id for p in plan)
+    # A fix that changed nothing, on a document nothing has changed since, would change nothing again:
+    # the next pass passes it over. The number of changes names the document's state: changes are only
+    # appended, and a fix that is rolled back goes back to its checkpoint, never below what came before.
+    settled: dict[str, int] = {}  # fix id → the number of changes when it last ran and changed nothing
     for n in range(1, MAX_PASSES + 1):
         result.passes = n
         start = len(doc.changes)
         changed_by: list[str] = []
-        # the document's section keys, while no change is made: changes are only appended, and a fix
-        # that is rolled back restores the document as it was before it (its checkpoint)
+        # the document's section keys, while no change is made (as above)
         keys = None
         for m in plan:
             before = len(doc.changes)
+            if settled.get(m.id) == before:
+                continue
             if keys is None:
                 keys = versions.section_keys(doc)
             ctx = _run_one(doc, m, unsafe, selected, keys)
             if len(doc.changes) > before:
                 changed_by.append(m.id)
                 keys = None
+                settled.pop(m.id, None)
+            else:
+                settled[m.id] = len(doc.changes)
             for f in ctx.findings:
                 key = (f.migration, f.message, f.line)
                 if key not in seen_findings:

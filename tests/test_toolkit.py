@@ -136,3 +136,42 @@ def test_add_to_list(text, added, after, warning):
         [finding] = result.findings
         assert finding.kind == "warning" and finding.message.startswith(warning[0])
         assert finding.manual == warning[1] and finding.line == 2 + text.startswith(b"base")
+
+
+def test_a_pass_skips_a_fix_only_when_nothing_changed_since_it_last_changed_nothing():
+    """The passes run until one changes nothing. A fix that changed nothing, on a document nothing has
+    changed since, is not run again; one that changed something always is (so a fix that never settles
+    is still caught), and so is one that ran before a later change."""
+    runs: list[str] = []
+
+    def counter(name):
+        def fix(ctx: Context):
+            runs.append(name)
+
+        return fix
+
+    def writer(ctx: Context):
+        runs.append("W")
+        ctx.doc.set((GS, "background_health_checks"), True)
+
+    plan = [
+        Migration("T1", "early", "p0", "safe", "t", "", counter("early")),
+        Migration("T2", "writer", "p0", "safe", "t", "", writer),
+        Migration("T3", "late", "p0", "safe", "t", "", counter("late")),
+    ]
+    result = run(b"model_list: []\n", plan)
+    assert result.passes == 2
+    # pass 1: all three; pass 2: `early` (a change came after it) and `writer` (it changed something);
+    # `late` ran after the last change and changed nothing: passed over
+    assert runs == ["early", "W", "late", "early", "W"]
+
+
+def test_a_fix_that_never_settles_is_still_caught():
+    from autofix.errors import VerificationError
+
+    def grows(ctx: Context):  # a different value every run
+        value = ctx.doc.get((GS, "alerting_threshold"))
+        ctx.doc.set((GS, "alerting_threshold"), (value if isinstance(value, int) else 0) + 1)
+
+    with pytest.raises(VerificationError, match="did not settle"):
+        run(b"model_list: []\n", [Migration("T1", "grows", "p0", "safe", "t", "", grows)])
