@@ -19,8 +19,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from autofix.changes import MISSING, Path, del_in, format_path, get_in, identical, set_in
 from autofix.errors import EditRefused
-from autofix.loader import STR_TAG, scalar_key, walk
-from autofix.render import is_scalar, render_entry, render_flow, render_inline, render_items, render_scalar
+from autofix.loader import STR_TAG, walk
+from autofix.render import (
+    flow_text,
+    is_scalar,
+    render_entry,
+    render_flow,
+    render_inline,
+    render_items,
+    render_scalar,
+)
 
 if TYPE_CHECKING:
     from autofix.document import _Located
@@ -178,7 +186,9 @@ class EditPlanner:
                 isinstance(node, SequenceNode) and isinstance(value, list) and isinstance(current, list)
             ):  # keep the text of what did not change
                 return [
-                    Edit(node.start_mark.index, node.end_mark.index, self._flow_text(node, current, value))
+                    Edit(
+                        node.start_mark.index, node.end_mark.index, flow_text(self.text, node, current, value)
+                    )
                 ]
             inline = render_inline(value)
             return [Edit(node.start_mark.index, node.end_mark.index, inline or render_flow(value))]
@@ -477,63 +487,7 @@ class EditPlanner:
             raise EditRefused(
                 "the whole config is written in flow style ({...}); autofix edits block-style configs"
             )
-        return [Edit(node.start_mark.index, node.end_mark.index, self._flow_text(node, current, new))]
-
-    def _flow_text(self, node: Node, old: Any, new: Any) -> str:
-        """`new` in flow style, keeping the source text of every entry of `node` that did not change
-        (`{a: True, b: 1}` with `b` set to 2 becomes `{a: True, b: 2}`, not `{a: true, b: 2}`)."""
-        source = self.text[node.start_mark.index : node.end_mark.index]
-        if not node.flow_style or len(source) < 2:
-            return render_flow(new)
-        inner = source[1:-1]
-        pad = " " if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else ""
-        pieces: list[str] = []
-        # a new string takes its siblings' quoting when they all share one (`["a", "b"]` gets `"c"`)
-        scalars = node.value if isinstance(node, SequenceNode) else [v for _, v in node.value]
-        styles = {n.style for n in scalars if isinstance(n, ScalarNode) and n.tag == STR_TAG}
-        quote = next(iter(styles)) if len(styles) == 1 and next(iter(styles)) in ("'", '"') else None
-
-        def fresh(value: Any) -> str:
-            if isinstance(value, str) and quote:
-                return render_scalar(value, quote=quote, flow=True)
-            return render_flow(value)
-
-        if isinstance(node, MappingNode) and isinstance(old, dict) and isinstance(new, dict):
-            entries = {scalar_key(k): (k, v) for k, v in node.value}
-            for key, value in new.items():
-                entry = entries.get(key) if key in old else None
-                if entry is None:
-                    pieces.append(f"{render_scalar(key, flow=True)}: {fresh(value)}")
-                    continue
-                key_node, value_node = entry
-                head = self.text[key_node.start_mark.index : value_node.start_mark.index]
-                if identical(old[key], value):
-                    pieces.append(self.text[key_node.start_mark.index : value_node.end_mark.index])
-                elif isinstance(value, dict | list) and isinstance(value_node, MappingNode | SequenceNode):
-                    pieces.append(head + self._flow_text(value_node, old[key], value))
-                else:
-                    pieces.append(f"{render_scalar(key, flow=True)}: {fresh(value)}")
-        elif isinstance(node, SequenceNode) and isinstance(old, list) and isinstance(new, list):
-            used: set[int] = set()
-            for value in new:
-                match = next(
-                    (
-                        i
-                        for i, o in enumerate(old)
-                        if i not in used and i < len(node.value) and identical(o, value)
-                    ),
-                    None,
-                )
-                if match is None:
-                    pieces.append(fresh(value))
-                    continue
-                used.add(match)
-                item = node.value[match]
-                pieces.append(self.text[item.start_mark.index : item.end_mark.index])
-        else:
-            return render_flow(new)
-        opening, closing = source[0], source[-1]
-        return opening + pad + ", ".join(pieces) + pad + closing if pieces else opening + closing
+        return [Edit(node.start_mark.index, node.end_mark.index, flow_text(self.text, node, current, new))]
 
     def _plan_delete(self, path: Path) -> list[Edit]:
         loc = self._locate(path)

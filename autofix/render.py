@@ -8,6 +8,9 @@ stay strings. A string is also quoted when it is not a plain name, path or URL (
 always with double quotes, unless `quote` asks for a neighbour's style. Mappings are written in
 block style, lists of scalars in flow style (`[a, b]`), empty collections as `{}` / `[]`.
 
+`flow_text` rewrites a flow collection (`{a: 1}`, `[a, b]`) a fix changes, keeping the source text of
+every entry it did not change.
+
 ruamel.yaml is imported on first use (commands that render nothing never load it), and a rendering
 is remembered by the text of its value: a fix that sets one value on 10,000 deployments emits once.
 """
@@ -20,8 +23,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from autofix.changes import identical
+from autofix.loader import STR_TAG, scalar_key
+
 _NULL_TAG = "tag:yaml.org,2002:null"
-_STR_TAG = "tag:yaml.org,2002:str"
 # A string is written plain only when it looks like a name, a path or a URL (and PyYAML reads it back
 # as that string); anything else (spaces, commas, `=`, `#`...) is quoted, though YAML may allow it plain.
 _PLAIN = re.compile(r"[A-Za-z0-9_/][A-Za-z0-9_./@+-]*(?::[A-Za-z0-9_./@+-]+)*")
@@ -166,7 +173,7 @@ def _dumper(step: int, seq_offset: int):
             style = super().choose_scalar_style()
             if self.event.style:  # quoted on purpose (a neighbour's style)
                 return style
-            odd = not style and self.event.tag == _STR_TAG and not _PLAIN.fullmatch(self.event.value)
+            odd = not style and self.event.tag == STR_TAG and not _PLAIN.fullmatch(self.event.value)
             if style == "'" or odd:
                 return '"'  # where quotes are needed or wise, "..." (ruamel prefers '...')
             return style
@@ -180,3 +187,61 @@ def _dumper(step: int, seq_offset: int):
     yaml.indent(mapping=step, sequence=seq_offset + 2, offset=seq_offset)
     yaml.representer.add_representer(type(None), lambda rep, _: rep.represent_scalar(_NULL_TAG, "null"))
     return yaml
+
+
+def flow_text(text: str, node: Node, old: Any, new: Any) -> str:
+    """`new` in flow style, keeping the source text of every entry of `node` that did not change
+    (`{a: True, b: 1}` with `b` set to 2 becomes `{a: True, b: 2}`, not `{a: true, b: 2}`). `text` is
+    the text the node was parsed from."""
+    source = text[node.start_mark.index : node.end_mark.index]
+    if not node.flow_style or len(source) < 2:
+        return render_flow(new)
+    inner = source[1:-1]
+    pad = " " if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else ""
+    pieces: list[str] = []
+    # a new string takes its siblings' quoting when they all share one (`["a", "b"]` gets `"c"`)
+    scalars = node.value if isinstance(node, SequenceNode) else [v for _, v in node.value]
+    styles = {n.style for n in scalars if isinstance(n, ScalarNode) and n.tag == STR_TAG}
+    quote = next(iter(styles)) if len(styles) == 1 and next(iter(styles)) in ("'", '"') else None
+
+    def fresh(value: Any) -> str:
+        if isinstance(value, str) and quote:
+            return render_scalar(value, quote=quote, flow=True)
+        return render_flow(value)
+
+    if isinstance(node, MappingNode) and isinstance(old, dict) and isinstance(new, dict):
+        entries = {scalar_key(k): (k, v) for k, v in node.value}
+        for key, value in new.items():
+            entry = entries.get(key) if key in old else None
+            if entry is None:
+                pieces.append(f"{render_scalar(key, flow=True)}: {fresh(value)}")
+                continue
+            key_node, value_node = entry
+            head = text[key_node.start_mark.index : value_node.start_mark.index]
+            if identical(old[key], value):
+                pieces.append(text[key_node.start_mark.index : value_node.end_mark.index])
+            elif isinstance(value, dict | list) and isinstance(value_node, MappingNode | SequenceNode):
+                pieces.append(head + flow_text(text, value_node, old[key], value))
+            else:
+                pieces.append(f"{render_scalar(key, flow=True)}: {fresh(value)}")
+    elif isinstance(node, SequenceNode) and isinstance(old, list) and isinstance(new, list):
+        used: set[int] = set()
+        for value in new:
+            match = next(
+                (
+                    i
+                    for i, o in enumerate(old)
+                    if i not in used and i < len(node.value) and identical(o, value)
+                ),
+                None,
+            )
+            if match is None:
+                pieces.append(fresh(value))
+                continue
+            used.add(match)
+            item = node.value[match]
+            pieces.append(text[item.start_mark.index : item.end_mark.index])
+    else:
+        return render_flow(new)
+    opening, closing = source[0], source[-1]
+    return opening + pad + ", ".join(pieces) + pad + closing if pieces else opening + closing
