@@ -121,8 +121,6 @@ class ConfigSet:
             m.first._pending_keys = set()
             m.first._dirty = set()
         self._single: Document | None = members[0].doc if len(members) == 1 else None
-        if self._single is not None:  # the one-member case reads straight from the Document
-            self.get = self._single.get  # type: ignore[method-assign]
 
     @property
     def root(self) -> Member:
@@ -277,16 +275,16 @@ class ConfigSet:
                     m, local = self._route(path, whole=whole)
             else:
                 m, local = self._route(path, whole=whole)
-            old = copy.deepcopy(self.get(path))
+            old = copy_data(self.get(path))
             done = getattr(m.doc, op)(local, *args, **kwargs)
             if done and op == "rename":
                 new_path = (*path[:-1], args[0])
                 self._changes.append(Change(tuple(path), old, MISSING, self._migration))
                 self._changes.append(
-                    Change(new_path, MISSING, copy.deepcopy(self.get(new_path)), self._migration)
+                    Change(new_path, MISSING, copy_data(self.get(new_path)), self._migration)
                 )
             elif done:
-                self._changes.append(Change(tuple(path), old, copy.deepcopy(self.get(path)), self._migration))
+                self._changes.append(Change(tuple(path), old, copy_data(self.get(path)), self._migration))
             return done
         except EditRefused as exc:
             if exc.path is None:
@@ -315,10 +313,10 @@ class ConfigSet:
         m, local = self._route(src, whole=len(src) == 1)
         target, local_dst = self._route(dst, whole=len(dst) == 1)
         if target is not m:
-            value = copy.deepcopy(self.get(src))
+            value = copy_data(self.get(src))
             done = self.delete(src)
             return self.set(dst, value) or done
-        old = copy.deepcopy(self.get(src))
+        old = copy_data(self.get(src))
         done = m.doc.move(local, local_dst)
         if done:
             self._changes.append(Change(tuple(src), old, MISSING, self._migration))

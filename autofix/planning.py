@@ -10,14 +10,13 @@ the Document's node locating: `_locate`, `_content_end`, `_dash_column`, `_colon
 from __future__ import annotations
 
 import bisect
-import copy
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from autofix.changes import MISSING, Path, del_in, format_path, get_in, identical, set_in
+from autofix.changes import MISSING, Path, copy_data, del_in, format_path, get_in, identical, set_in
 from autofix.errors import EditRefused
 from autofix.loader import STR_TAG, walk
 from autofix.render import (
@@ -259,7 +258,7 @@ class EditPlanner:
                 tree = tree.setdefault(part, {})
                 if not isinstance(tree, dict):
                     raise NeedsCommit
-            tree[key] = copy.deepcopy(value)
+            tree[key] = copy_data(value)
             created.edit.text = created.render(created.value)
             return []
         loc = located if located is not None else self._locate(parent)
@@ -290,7 +289,7 @@ class EditPlanner:
 
         edit = Edit(at, at, render(value), depth=insertion_depth(len(parent) + 1, indent))
         if isinstance(value, dict):
-            self._created[(*parent, key)] = Created(edit, copy.deepcopy(value), render)
+            self._created[(*parent, key)] = Created(edit, copy_data(value), render)
         return [edit]
 
     def _block_with_keys(self, node: Node) -> bool:
@@ -471,12 +470,12 @@ class EditPlanner:
 
         edit = Edit(at, at, head, depth=insertion_depth(len(target), indent))
         self._pending_keys.add((id(grand), target[-1]))
-        self._created[target] = Created(edit, {moved: copy.deepcopy(value)}, render)
+        self._created[target] = Created(edit, {moved: copy_data(value)}, render)
         return [*cut, edit]
 
     def _plan_rewrite_flow(self, path: Path, mutate) -> list[Edit]:
         current = self.get(path)
-        new = copy.deepcopy(current) if current is not None else {}
+        new = copy_data(current) if current is not None else {}
         if not isinstance(new, dict | list):
             raise EditRefused(f"{format_path(path)} is not a collection")
         mutate(new)
